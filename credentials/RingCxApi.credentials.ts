@@ -1,0 +1,241 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import {
+	TokenLifecycleError,
+	baseUrlField,
+	describeProviderAnswer,
+	exchange,
+	isSuccess,
+	renewToken,
+	requiredField,
+	textField,
+	type HttpHelpers,
+	type TokenLifecycle,
+} from '../tokenLifecycle';
+
+const PROVIDER = 'RingCX';
+
+export const RINGCX_API_ROOTS = {
+	vacd: 'https://portal.vacd.biz/api',
+	virtualacd: 'https://portal.virtualacd.biz/api',
+} as const;
+
+/** The API root (ending in `/api`, no trailing slash) the credential points at. */
+export function ringCxApiRoot(credentials: ICredentialDataDecryptedObject): string {
+	const server = textField(credentials, 'server') || 'vacd';
+	if (server === 'custom') return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
+	const root = RINGCX_API_ROOTS[server as keyof typeof RINGCX_API_ROOTS];
+	if (!root) throw new TokenLifecycleError(`The ${PROVIDER} credential's "Server" is not one of the listed portals`);
+	return root;
+}
+
+/** The token every request carries in `X-Auth-Token`: the pasted one, or the one the credential minted. */
+export function ringCxToken(credentials: ICredentialDataDecryptedObject): string {
+	return textField(credentials, 'authMethod') === 'password'
+		? textField(credentials, 'sessionToken')
+		: textField(credentials, 'apiToken');
+}
+
+/** The minting endpoint answers the bare token; accept it as text, a JSON string, or a JSON object. */
+function readMintedToken(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim() || undefined;
+	if (body && typeof body === 'object') {
+		const record = body as Record<string, unknown>;
+		for (const key of ['apiToken', 'token', 'authToken']) {
+			if (typeof record[key] === 'string' && record[key] !== '') return record[key] as string;
+		}
+	}
+	return undefined;
+}
+
+async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, password: string): Promise<string> {
+	const answer = await exchange(helpers, PROVIDER, {
+		method: 'POST',
+		url: `${apiRoot}/v1/auth/login`,
+		body: { encoding: 'form', fields: { username, password } },
+	});
+	if (answer.statusCode === 401 || answer.statusCode === 403) {
+		throw new TokenLifecycleError(
+			`${PROVIDER} rejected the username or password (${describeProviderAnswer(answer.statusCode, answer.body)})`,
+			'Check the Username and Password in the RingCX API credential. No further login attempts are made until you change them or run again.',
+		);
+	}
+	const authToken = (answer.body as { authToken?: unknown } | undefined)?.authToken;
+	if (!isSuccess(answer) || typeof authToken !== 'string' || authToken === '') {
+		throw new TokenLifecycleError(`${PROVIDER} login failed (${describeProviderAnswer(answer.statusCode, answer.body)})`);
+	}
+	return authToken;
+}
+
+async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string> {
+	const answer = await exchange(helpers, PROVIDER, {
+		method: 'POST',
+		url: `${apiRoot}/v1/admin/token`,
+		headers: { 'X-Auth-Token': authToken },
+	});
+	const apiToken = isSuccess(answer) ? readMintedToken(answer.body) : undefined;
+	if (!apiToken) {
+		throw new TokenLifecycleError(
+			`${PROVIDER} did not create a permanent API token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
+			'The user may lack the right to create API tokens.',
+		);
+	}
+	return apiToken;
+}
+
+/**
+ * Username/password mode logs in once and mints ONE permanent API token, kept in `sessionToken`.
+ * It mints again only when RingCX rejects that token (401): every mint creates a token that lives
+ * until someone deletes it, so a failed request for any other reason keeps the token.
+ */
+const ringCxLifecycle: TokenLifecycle = {
+	provider: PROVIDER,
+	tokenField: 'sessionToken',
+	validate(credentials) {
+		ringCxApiRoot(credentials);
+		requiredField(credentials, 'username', 'Username', PROVIDER);
+		requiredField(credentials, 'password', 'Password', PROVIDER);
+	},
+	identity: (credentials) => [ringCxApiRoot(credentials), textField(credentials, 'username'), textField(credentials, 'password')],
+	async isAccepted(helpers, token, credentials) {
+		const answer = await exchange(helpers, PROVIDER, {
+			method: 'GET',
+			url: `${ringCxApiRoot(credentials)}/v1/admin/token`,
+			headers: { 'X-Auth-Token': token },
+		});
+		return answer.statusCode !== 401;
+	},
+	async acquire(helpers, credentials) {
+		const apiRoot = ringCxApiRoot(credentials);
+		const authToken = await logIn(
+			helpers,
+			apiRoot,
+			textField(credentials, 'username'),
+			// Passwords may legitimately start or end with spaces: send exactly what was typed.
+			String(credentials.password),
+		);
+		return { sessionToken: await mintPermanentToken(helpers, apiRoot, authToken) };
+	},
+};
+
+export class RingCxApi implements ICredentialType {
+	name = 'ringCxApi';
+
+	displayName = 'RingCX API';
+
+	icon: Icon = { light: 'file:../nodes/RingCx/ringcx.svg', dark: 'file:../nodes/RingCx/ringcx.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#ringcx';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Server',
+			name: 'server',
+			type: 'options',
+			options: [
+				{ name: 'portal.vacd.biz', value: 'vacd' },
+				{ name: 'portal.virtualacd.biz', value: 'virtualacd' },
+				{ name: 'Custom', value: 'custom' },
+			],
+			default: 'vacd',
+			description: 'The portal your RingCX (Virtual ACD) account lives on',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: RINGCX_API_ROOTS.vacd,
+			placeholder: 'https://portal.vacd.biz/api',
+			description: 'The API root, including /api',
+			displayOptions: { show: { server: ['custom'] } },
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authMethod',
+			type: 'options',
+			options: [
+				{
+					name: 'Permanent API Token',
+					value: 'apiToken',
+					description: 'Paste a permanent API token you already have',
+				},
+				{
+					name: 'Username and Password',
+					value: 'password',
+					description: 'Log in once; the credential creates one permanent API token and keeps it',
+				},
+			],
+			default: 'apiToken',
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'aws80:c2353445-bc74-af1a-2850-1d55a371c0a9',
+			displayOptions: { show: { authMethod: ['apiToken'] } },
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			placeholder: 'name@example.com',
+			description: 'Your portal login, or that of an API user made for integrations',
+			displayOptions: { show: { authMethod: ['password'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authMethod: ['password'] } },
+		},
+		{
+			displayName:
+				'The credential logs in once and creates a single permanent API token, which it keeps and reuses. It creates another only if RingCX rejects that one.',
+			name: 'mintingNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authMethod: ['password'] } },
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		if (textField(credentials, 'authMethod') !== 'password') return {};
+		return await renewToken(this.helpers, credentials, ringCxLifecycle);
+	}
+
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+		const token = ringCxToken(credentials);
+		if (token === '') return requestOptions;
+		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-Auth-Token': token } };
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.server === "custom" ? $credentials.baseUrl : ($credentials.server === "virtualacd" ? "https://portal.virtualacd.biz/api" : "https://portal.vacd.biz/api") }}',
+			url: '/v1/admin/users',
+		},
+	};
+}

@@ -1,0 +1,54 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { providerErrorCode } from '../tokenLifecycle/tokenLifecycleError';
+
+const HINTS: Record<number, string> = {
+	400: 'The provider did not accept the request; check the parameters of this item.',
+	401: 'The provider rejected the credential, even after the credential renewed its token. Check the credential.',
+	403: 'The credential is valid but not allowed to do this.',
+	404: 'The provider found nothing at this address; check the ID or token given.',
+	409: 'The provider reports a conflict with existing data.',
+	422: 'The provider did not accept the values of this item.',
+	429: 'The provider is limiting requests; try again later or send fewer at once.',
+};
+
+function statusOf(error: Record<string, unknown>): number | undefined {
+	const response = error.response as { status?: unknown } | undefined;
+	const candidates = [error.httpCode, response?.status, error.statusCode];
+	for (const candidate of candidates) {
+		const status = Number(candidate);
+		if (Number.isInteger(status) && status >= 100 && status < 600) return status;
+	}
+	return undefined;
+}
+
+function bodyOf(error: Record<string, unknown>): unknown {
+	const response = error.response as { data?: unknown; body?: unknown } | undefined;
+	const context = error.context as { data?: unknown } | undefined;
+	return response?.data ?? response?.body ?? context?.data;
+}
+
+/**
+ * Turns any failure of a provider call into a NodeApiError whose text is fixed wording plus the
+ * provider's status and error code. It is built from scratch rather than wrapping the client's
+ * error, because that error carries the request (and so its token header) with it.
+ */
+export function providerApiError(node: INode, provider: string, error: unknown, itemIndex: number): NodeApiError {
+	const record = (error && typeof error === 'object' ? error : {}) as Record<string, unknown>;
+	const status = statusOf(record);
+	if (status === undefined) {
+		// No HTTP answer: a token-life-cycle error (already secret-free) or a connection failure.
+		const message = typeof record.message === 'string' && record.name !== 'AxiosError' ? record.message : `Could not reach ${provider}`;
+		const description = typeof record.description === 'string' ? record.description : undefined;
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
+	const code = providerErrorCode(bodyOf(record));
+	const message = `${provider} answered HTTP ${status}${code ? ` ${code}` : ''}`;
+	const description = HINTS[status] ?? (status >= 500 ? `${provider} had a problem answering; try again later.` : undefined);
+	return new NodeApiError(node, { message, description, httpCode: String(status) } as JsonObject, {
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
+}

@@ -1,0 +1,41 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as apiToken from './actions/apiToken';
+import { router } from './actions/router';
+import * as user from './actions/user';
+
+export class RingCx implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RingCX',
+		name: 'ringCx',
+		icon: { light: 'file:ringcx.svg', dark: 'file:ringcx.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Manage permanent API tokens and list users of a RingCX (Virtual ACD) legacy portal',
+		defaults: { name: 'RingCX' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'ringCxApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'API Token', value: 'apiToken' },
+					{ name: 'User', value: 'user' },
+				],
+				default: 'apiToken',
+			},
+			...apiToken.description,
+			...user.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,43 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { TokenLifecycleError } from './tokenLifecycleError';
+
+/** A credential field as trimmed text; `''` when empty or absent. */
+export function textField(credentials: ICredentialDataDecryptedObject, name: string): string {
+	const value = credentials[name];
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number') return String(value);
+	return '';
+}
+
+/** Trimmed value of a field the user must fill in, or an error that names the field (not its value). */
+export function requiredField(
+	credentials: ICredentialDataDecryptedObject,
+	name: string,
+	label: string,
+	provider: string,
+): string {
+	const value = textField(credentials, name);
+	if (value === '') {
+		throw new TokenLifecycleError(`The ${provider} credential's "${label}" is empty`, `Fill in "${label}" in the credential and save it.`);
+	}
+	return value;
+}
+
+/** An http(s) URL without trailing slashes, or an error that names the field. */
+export function baseUrlField(
+	credentials: ICredentialDataDecryptedObject,
+	name: string,
+	label: string,
+	provider: string,
+): string {
+	const value = requiredField(credentials, name, label, provider).replace(/\/+$/, '');
+	const parsed = URL.canParse(value) ? new URL(value) : undefined;
+	if (!parsed) {
+		throw new TokenLifecycleError(`The ${provider} credential's "${label}" is not a valid URL`, 'Use a full address such as https://api.example.com.');
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+		throw new TokenLifecycleError(`The ${provider} credential's "${label}" must start with https:// or http://`);
+	}
+	return value;
+}

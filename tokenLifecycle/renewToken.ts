@@ -1,0 +1,106 @@
+import { createHash } from 'crypto';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { HttpHelpers } from './httpExchange';
+import { hasExpired } from './oauthTokenResponse';
+
+/** What a provider's credential tells the shared life cycle. */
+export interface TokenLifecycle {
+	/** Display name used in error text, e.g. "Virtuous". */
+	provider: string;
+	/** The credential's hidden field marked `expirable`: where the token is cached. */
+	tokenField: string;
+	/** Hidden field holding the token's ISO expiry time, when the provider says how long tokens live. */
+	expiresAtField?: string;
+	/** Throws a clear error naming the field when an input is missing or malformed; runs before any request. */
+	validate(credentials: ICredentialDataDecryptedObject): void;
+	/** Whatever decides whose token this is (base URL, login, secret). Hashed, never stored or shown. */
+	identity(credentials: ICredentialDataDecryptedObject): string[];
+	/**
+	 * Asks the provider, with a cheap authenticated request, whether the cached token still works.
+	 * Providers where getting a token has side effects (a minted permanent token, a texted code)
+	 * need this; for the others a fresh token is as cheap as the check.
+	 */
+	isAccepted?(helpers: HttpHelpers, token: string, credentials: ICredentialDataDecryptedObject): Promise<boolean>;
+	/** Trades the stored refresh token for new tokens; `undefined` when there is none or it was refused. */
+	refresh?(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
+	/** Gets a token from the user's login: the step that may mint, text a code, or count a failed login. */
+	acquire(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
+}
+
+/**
+ * Requests for the same login that need a token at the same moment (a batch of items sent
+ * concurrently) share one trip to the token endpoint, so a batch mints one token and texts one
+ * code. Entries live only while the trip is under way: this is not a token cache, the token lives
+ * in the credential.
+ */
+const tripsUnderWay = new Map<string, Promise<IDataObject>>();
+
+/**
+ * n8n's legacy request helper (used by the HTTP Request node) calls `preAuthentication` a second time
+ * with the same credentials object after ANY failure, including a failure of `preAuthentication`
+ * itself. Remembering the failure on that object makes the second call repeat the answer instead
+ * of repeating the login (a second wrong-password attempt, a second texted code).
+ */
+const earlierFailure = Symbol('tokenLifecycle.earlierFailure');
+
+type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown };
+
+function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecryptedObject): string {
+	const parts = [lifecycle.provider, ...lifecycle.identity(credentials), String(credentials[lifecycle.tokenField] ?? '')];
+	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
+
+async function decide(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+): Promise<IDataObject> {
+	const cachedToken = typeof credentials[lifecycle.tokenField] === 'string' ? (credentials[lifecycle.tokenField] as string) : '';
+	if (cachedToken !== '' && lifecycle.isAccepted) {
+		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
+		// We are called after a failed request, which is not always a rejected token: keep a good one.
+		if (!expiredByClock && (await lifecycle.isAccepted(helpers, cachedToken, credentials))) return {};
+	}
+	const refreshed = lifecycle.refresh ? await lifecycle.refresh(helpers, credentials) : undefined;
+	return refreshed ?? (await lifecycle.acquire(helpers, credentials));
+}
+
+/**
+ * The body of every credential's `preAuthentication`. n8n calls it when the cached token field is
+ * empty, after a 401, on a credential test while the field is empty, and (HTTP Request node) after
+ * any failed request. It returns the fields to save into the stored credential: a new token, a
+ * rotated refresh token, a cleared one-time code, or nothing when the cached token is still good.
+ */
+export async function renewToken(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+): Promise<IDataObject> {
+	const memo = credentials as CredentialsWithMemo;
+	if (memo[earlierFailure] !== undefined) throw memo[earlierFailure];
+	const outcome = await joinTrip(helpers, credentials, lifecycle).then(
+		(fields) => ({ fields }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in outcome) {
+		Object.defineProperty(memo, earlierFailure, { value: outcome.error, enumerable: false, configurable: true });
+		throw outcome.error;
+	}
+	return outcome.fields;
+}
+
+async function joinTrip(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+): Promise<IDataObject> {
+	lifecycle.validate(credentials);
+	const key = tripKey(lifecycle, credentials);
+	let trip = tripsUnderWay.get(key);
+	if (!trip) {
+		trip = decide(helpers, credentials, lifecycle).finally(() => tripsUnderWay.delete(key));
+		tripsUnderWay.set(key, trip);
+	}
+	return { ...(await trip) };
+}

@@ -1,0 +1,36 @@
+/**
+ * The one error type the token life cycle throws. Its text is fixed wording chosen by the caller
+ * plus the provider's HTTP status and error code: never a password, key, code or token.
+ *
+ * It deliberately has no `status`/`code` properties: n8n's NodeApiError replaces the message of
+ * errors carrying those with a generic "Authorization failed" text, and ours is more useful.
+ */
+export class TokenLifecycleError extends Error {
+	readonly description?: string;
+
+	constructor(message: string, description?: string) {
+		super(message);
+		this.name = 'TokenLifecycleError';
+		this.description = description;
+	}
+}
+
+/** Error codes are short identifiers (`invalid_grant`); anything else could be an echoed secret. */
+const SAFE_ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Reads the provider's error code from an OAuth-style or similar error body, if it looks like one. */
+export function providerErrorCode(body: unknown): string | undefined {
+	if (body === null || typeof body !== 'object') return undefined;
+	const record = body as Record<string, unknown>;
+	for (const key of ['error', 'code', 'errorCode', 'error_code']) {
+		const value = record[key];
+		if (typeof value === 'string' && SAFE_ERROR_CODE.test(value)) return value;
+	}
+	return undefined;
+}
+
+/** "HTTP 400 invalid_grant": the part of a failure that is safe and useful to show. */
+export function describeProviderAnswer(statusCode: number, body: unknown): string {
+	const code = providerErrorCode(body);
+	return code ? `HTTP ${statusCode} ${code}` : `HTTP ${statusCode}`;
+}
