@@ -44,7 +44,17 @@ const tripsUnderWay = new Map<string, Promise<IDataObject>>();
  */
 const earlierFailure = Symbol('tokenLifecycle.earlierFailure');
 
-type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown };
+/**
+ * When a node shares one credentials object among its items (it passes `credentialsDecrypted` to
+ * `httpRequestWithAuthentication`), n8n writes a renewed token into that object. An item whose
+ * request went out with the old token and failed after the renewal then finds the new token there;
+ * renewing again would throw that fresh token away. Within this window it is kept, and n8n's retry
+ * uses it.
+ */
+const renewedAt = Symbol('tokenLifecycle.renewedAt');
+const JUST_RENEWED_MS = 30_000;
+
+type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown; [renewedAt]?: number };
 
 function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecryptedObject): string {
 	const parts = [lifecycle.provider, ...lifecycle.identity(credentials), String(credentials[lifecycle.tokenField] ?? '')];
@@ -79,6 +89,7 @@ export async function renewToken(
 ): Promise<IDataObject> {
 	const memo = credentials as CredentialsWithMemo;
 	if (memo[earlierFailure] !== undefined) throw memo[earlierFailure];
+	if (memo[renewedAt] !== undefined && Date.now() - memo[renewedAt] < JUST_RENEWED_MS) return {};
 	const outcome = await joinTrip(helpers, credentials, lifecycle).then(
 		(fields) => ({ fields }),
 		(error: unknown) => ({ error }),
@@ -86,6 +97,9 @@ export async function renewToken(
 	if ('error' in outcome) {
 		Object.defineProperty(memo, earlierFailure, { value: outcome.error, enumerable: false, configurable: true });
 		throw outcome.error;
+	}
+	if (outcome.fields[lifecycle.tokenField] !== undefined) {
+		Object.defineProperty(memo, renewedAt, { value: Date.now(), enumerable: false, configurable: true });
 	}
 	return outcome.fields;
 }
