@@ -72,7 +72,9 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 	}
 	const authToken = (answer.body as { authToken?: unknown } | undefined)?.authToken;
 	if (!isSuccess(answer) || typeof authToken !== 'string' || authToken === '') {
-		throw new TokenLifecycleError(`${PROVIDER} login failed (${describeProviderAnswer(answer.statusCode, answer.body)})`);
+		throw new TokenLifecycleError(
+			`${PROVIDER} login failed (${describeProviderAnswer(answer.statusCode, answer.body)})`,
+		);
 	}
 	return authToken;
 }
@@ -106,7 +108,11 @@ const ringCxLifecycle: TokenLifecycle = {
 		requiredField(credentials, 'username', 'Username', PROVIDER);
 		requiredField(credentials, 'password', 'Password', PROVIDER);
 	},
-	identity: (credentials) => [ringCxApiRoot(credentials), textField(credentials, 'username'), textField(credentials, 'password')],
+	identity: (credentials) => [
+		ringCxApiRoot(credentials),
+		textField(credentials, 'username'),
+		textField(credentials, 'password'),
+	],
 	async isAccepted(helpers, token, credentials) {
 		const answer = await exchange(helpers, PROVIDER, {
 			method: 'GET',
@@ -225,7 +231,10 @@ export class RingCxApi implements ICredentialType {
 		return await renewToken(this.helpers, credentials, ringCxLifecycle);
 	}
 
-	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	) => {
 		const token = ringCxToken(credentials);
 		if (token === '') return requestOptions;
 		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-Auth-Token': token } };

@@ -38,13 +38,17 @@ export function providerApiError(node: INode, provider: string, error: unknown, 
 	const status = statusOf(record);
 	if (status === undefined) {
 		// No HTTP answer: a token-life-cycle error (already secret-free) or a connection failure.
-		const message = typeof record.message === 'string' && record.name !== 'AxiosError' ? record.message : `Could not reach ${provider}`;
+		const message =
+			typeof record.message === 'string' && record.name !== 'AxiosError'
+				? record.message
+				: `Could not reach ${provider}`;
 		const description = typeof record.description === 'string' ? record.description : undefined;
 		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
 	}
 	const code = providerErrorCode(bodyOf(record));
 	const message = `${provider} answered HTTP ${status}${code ? ` ${code}` : ''}`;
-	const description = HINTS[status] ?? (status >= 500 ? `${provider} had a problem answering; try again later.` : undefined);
+	const description =
+		HINTS[status] ?? (status >= 500 ? `${provider} had a problem answering; try again later.` : undefined);
 	return new NodeApiError(node, { message, description, httpCode: String(status) } as JsonObject, {
 		message,
 		description,

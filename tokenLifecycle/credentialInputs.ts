@@ -19,7 +19,10 @@ export function requiredField(
 ): string {
 	const value = textField(credentials, name);
 	if (value === '') {
-		throw new TokenLifecycleError(`The ${provider} credential's "${label}" is empty`, `Fill in "${label}" in the credential and save it.`);
+		throw new TokenLifecycleError(
+			`The ${provider} credential's "${label}" is empty`,
+			`Fill in "${label}" in the credential and save it.`,
+		);
 	}
 	return value;
 }
@@ -34,7 +37,10 @@ export function baseUrlField(
 	const value = requiredField(credentials, name, label, provider).replace(/\/+$/, '');
 	const parsed = URL.canParse(value) ? new URL(value) : undefined;
 	if (!parsed) {
-		throw new TokenLifecycleError(`The ${provider} credential's "${label}" is not a valid URL`, 'Use a full address such as https://api.example.com.');
+		throw new TokenLifecycleError(
+			`The ${provider} credential's "${label}" is not a valid URL`,
+			'Use a full address such as https://api.example.com.',
+		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new TokenLifecycleError(`The ${provider} credential's "${label}" must start with https:// or http://`);

@@ -11,8 +11,7 @@ export interface HttpAnswer {
 }
 
 export type RequestBody =
-	| { encoding: 'form'; fields: Record<string, string> }
-	| { encoding: 'json'; fields: Record<string, string> };
+	{ encoding: 'form'; fields: Record<string, string> } | { encoding: 'json'; fields: Record<string, string> };
 
 export interface ExchangeRequest {
 	method: IHttpRequestMethods;
@@ -52,11 +51,7 @@ function originOf(url: string): string {
  * whatever the status is, so that each provider decides what a 202 or a 400 means; it rejects
  * only when no answer came back, with text that names the host and nothing else.
  */
-export async function exchange(
-	helpers: HttpHelpers,
-	provider: string,
-	request: ExchangeRequest,
-): Promise<HttpAnswer> {
+export async function exchange(helpers: HttpHelpers, provider: string, request: ExchangeRequest): Promise<HttpAnswer> {
 	const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -79,8 +74,7 @@ export async function exchange(
 
 	// The client's own error can quote the request (headers, body): it is dropped, never passed on.
 	const answer = (await helpers.httpRequest(options).catch(() => undefined)) as
-		| { statusCode: number; headers?: Record<string, unknown>; body: unknown }
-		| undefined;
+		{ statusCode: number; headers?: Record<string, unknown>; body: unknown } | undefined;
 	if (answer === undefined) {
 		throw new TokenLifecycleError(
 			`Could not reach ${provider} at ${originOf(request.url)}`,

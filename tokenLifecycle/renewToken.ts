@@ -57,7 +57,11 @@ const JUST_RENEWED_MS = 30_000;
 type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown; [renewedAt]?: number };
 
 function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecryptedObject): string {
-	const parts = [lifecycle.provider, ...lifecycle.identity(credentials), String(credentials[lifecycle.tokenField] ?? '')];
+	const parts = [
+		lifecycle.provider,
+		...lifecycle.identity(credentials),
+		String(credentials[lifecycle.tokenField] ?? ''),
+	];
 	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
@@ -66,7 +70,8 @@ async function decide(
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
-	const cachedToken = typeof credentials[lifecycle.tokenField] === 'string' ? (credentials[lifecycle.tokenField] as string) : '';
+	const cachedToken =
+		typeof credentials[lifecycle.tokenField] === 'string' ? (credentials[lifecycle.tokenField] as string) : '';
 	if (cachedToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.

@@ -115,7 +115,9 @@ describe('RingCX API credential: username and password', () => {
 
 	it('shares one login among concurrent requests that all need a token', async () => {
 		const mintsBefore = provider.state.mintCount;
-		const results = await Promise.all(Array.from({ length: 5 }, async () => await preAuthenticate(passwordCredentials())));
+		const results = await Promise.all(
+			Array.from({ length: 5 }, async () => await preAuthenticate(passwordCredentials())),
+		);
 		expect(new Set(results.map((r) => r.sessionToken)).size).toBe(1);
 		expect(provider.state.mintCount - mintsBefore).toBe(1);
 	});
@@ -144,7 +146,8 @@ describe('RingCX API credential: username and password', () => {
 
 describe('RingCX API credential: permanent API token', () => {
 	it('makes no request before use and sends the pasted token, trimmed', async () => {
-		const apiToken = provider.apiTokensOf(admin.userId)[0] ?? (await preAuthenticate(passwordCredentials())).sessionToken;
+		const apiToken =
+			provider.apiTokensOf(admin.userId)[0] ?? (await preAuthenticate(passwordCredentials())).sessionToken;
 		server.clearLog();
 		const credentials: ICredentialDataDecryptedObject = {
 			sessionToken: '',

@@ -229,11 +229,18 @@ export class ProviderServer {
 	}
 
 	private async route(request: ProviderRequest): Promise<ProviderResponse> {
-		const forcedIndex = this.forced.findIndex((failure) => !failure.pathPrefix || request.path.startsWith(failure.pathPrefix));
+		const forcedIndex = this.forced.findIndex(
+			(failure) => !failure.pathPrefix || request.path.startsWith(failure.pathPrefix),
+		);
 		if (forcedIndex >= 0) {
 			const [failure] = this.forced.splice(forcedIndex, 1);
-			const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {};
-			return json(failure.status, { error: 'forced_failure', message: `Forced HTTP ${failure.status} for testing` }, headers);
+			const headers: Record<string, string> =
+				failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {};
+			return json(
+				failure.status,
+				{ error: 'forced_failure', message: `Forced HTTP ${failure.status} for testing` },
+				headers,
+			);
 		}
 		let pathMatched = false;
 		for (const route of this.routes) {
@@ -266,7 +273,7 @@ export class ProviderServer {
 		}
 		if (action === 'faults' && request.method === 'POST') {
 			if (typeof body.latencyMs === 'number') this.setLatency(body.latencyMs);
-			const failNext = body.failNext as { count?: number } & ForcedFailure | undefined;
+			const failNext = body.failNext as ({ count?: number } & ForcedFailure) | undefined;
 			if (failNext) this.failNext(failNext.count ?? 1, failNext);
 			return json(200, { forced: this.forced.length, latencyMs: this.latencyMs });
 		}

@@ -80,7 +80,9 @@ export function createRingCx(): ProviderDefinition & { state: RingCxState; apiTo
 					if (!username || !password) {
 						return json(400, { error: 'missing_parameter', message: 'username and password are required' });
 					}
-					const account = RINGCX_ACCOUNTS.find((candidate) => candidate.username === username && candidate.password === password);
+					const account = RINGCX_ACCOUNTS.find(
+						(candidate) => candidate.username === username && candidate.password === password,
+					);
 					if (!account) {
 						state.failedLoginCount++;
 						return json(401, { error: 'invalid_credentials', message: 'Invalid username or password' });
@@ -112,7 +114,10 @@ export function createRingCx(): ProviderDefinition & { state: RingCxState; apiTo
 				handle: (request) => {
 					const userId = authenticate(request);
 					if (userId === undefined) return unauthorized();
-					return json(200, [...apiTokens].filter(([, owner]) => owner === userId).map(([token]) => token));
+					return json(
+						200,
+						[...apiTokens].filter(([, owner]) => owner === userId).map(([token]) => token),
+					);
 				},
 			},
 			{

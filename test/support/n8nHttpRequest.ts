@@ -26,7 +26,11 @@ function hasHeader(headers: Record<string, string>, name: string): string | unde
 
 export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
-	const target = new URL(options.baseURL && !/^https?:\/\//.test(options.url) ? options.baseURL.replace(/\/+$/, '') + '/' + options.url.replace(/^\/+/, '') : options.url);
+	const target = new URL(
+		options.baseURL && !/^https?:\/\//.test(options.url)
+			? options.baseURL.replace(/\/+$/, '') + '/' + options.url.replace(/^\/+/, '')
+			: options.url,
+	);
 	for (const [key, value] of Object.entries((options.qs ?? {}) as IDataObject)) {
 		if (value !== undefined) target.searchParams.append(key, String(value));
 	}

@@ -5,7 +5,7 @@ import { ringCxRequest } from '../../transport';
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Each run creates another permanent API token for the credential\'s user. Store it somewhere safe: it stays valid until deleted.',
+			"Each run creates another permanent API token for the credential's user. Store it somewhere safe: it stays valid until deleted.",
 		name: 'createNotice',
 		type: 'notice',
 		default: '',

@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 				name: 'Create',
 				value: 'create',
 				action: 'Create a permanent API token',
-				description: 'Create a permanent API token for the credential\'s user',
+				description: "Create a permanent API token for the credential's user",
 			},
 			{
 				name: 'Delete',
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many permanent API tokens',
-				description: 'List the permanent API tokens of the credential\'s user',
+				description: "List the permanent API tokens of the credential's user",
 			},
 		],
 		default: 'getAll',

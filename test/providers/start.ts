@@ -1,0 +1,26 @@
+/**
+ * `npm run providers`: starts every bundled provider server on its port (override with
+ * PROVIDER_PORT_<NAME>) and keeps them running until Ctrl-C.
+ */
+import { PROVIDERS, portVariable, startProviders } from './index';
+
+async function main(): Promise<void> {
+	const ports: Record<string, number> = {};
+	for (const [name, entry] of Object.entries(PROVIDERS)) {
+		ports[name] = Number(process.env[portVariable(name)] ?? entry.defaultPort);
+	}
+	const running = await startProviders(Object.keys(PROVIDERS), ports);
+	for (const [name, server] of Object.entries(running.servers)) {
+		console.log(`${name.padEnd(10)} ${server.url}   (control: ${server.url}/__control/log)`);
+	}
+	const stop = () => {
+		void running.close().then(() => process.exit(0));
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
