@@ -1,4 +1,7 @@
-/** Unit tests talk HTTP to the bundled provider servers; e2e tests run workflows inside a real n8n. */
+/**
+ * Unit tests talk HTTP to the bundled provider servers; e2e tests run workflows inside a real n8n.
+ * Jest reads `testTimeout` only globally, so every e2e file sets its own with jest.setTimeout().
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
@@ -16,7 +19,6 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/**/*.e2e.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-			testTimeout: 15 * 60 * 1000,
 		},
 	],
 };

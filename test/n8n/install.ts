@@ -1,0 +1,14 @@
+/**
+ * `npm run n8n:install`: installs (or confirms) the Node 24 + n8n runtime the e2e tests use, so the
+ * ~8 minute one-time install can happen outside a test run.
+ */
+import { ensureN8nRuntime } from './runtime';
+
+ensureN8nRuntime({ log: (line) => process.stdout.write(`[n8n-runtime] ${line}\n`) })
+	.then((runtime) => {
+		process.stdout.write(`[n8n-runtime] node: ${runtime.nodeBin}\n[n8n-runtime] n8n:  ${runtime.n8nBin}\n`);
+	})
+	.catch((error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+		process.exitCode = 1;
+	});
