@@ -94,7 +94,11 @@ export async function renewToken(
 ): Promise<IDataObject> {
 	const memo = credentials as CredentialsWithMemo;
 	if (memo[earlierFailure] !== undefined) throw memo[earlierFailure];
-	if (memo[renewedAt] !== undefined && Date.now() - memo[renewedAt] < JUST_RENEWED_MS) return {};
+	// Keeping a token renewed moments ago assumes the failure came from a request sent with the token it
+	// replaced. A lifecycle that can ask the provider (isAccepted) asks instead, in decide(): the renewed
+	// token may itself be the one refused, and keeping it would fail every request for the whole window.
+	const justRenewed = memo[renewedAt] !== undefined && Date.now() - memo[renewedAt] < JUST_RENEWED_MS;
+	if (justRenewed && !lifecycle.isAccepted) return {};
 	const outcome = await joinTrip(helpers, credentials, lifecycle).then(
 		(fields) => ({ fields }),
 		(error: unknown) => ({ error }),
@@ -104,6 +108,9 @@ export async function renewToken(
 		throw outcome.error;
 	}
 	if (outcome.fields[lifecycle.tokenField] !== undefined) {
+		// Into the shared object at once: n8n stores it there only after saving the credential, and a
+		// request that fails meanwhile must find the new token, not renew the old one again.
+		Object.assign(credentials, outcome.fields);
 		Object.defineProperty(memo, renewedAt, { value: Date.now(), enumerable: false, configurable: true });
 	}
 	return outcome.fields;

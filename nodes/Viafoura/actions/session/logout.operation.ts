@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ViafouraConnection } from '../../transport';
+import { requiredParameter } from './parameters';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Session',
+		name: 'session',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.session }}',
+		description: 'The session a Log In answered. Viafoura ends it at once.',
+		displayOptions: { show: { resource: ['session'], operation: ['logout'] } },
+	},
+];
+
+export interface LogoutInput {
+	session: string;
+}
+
+/** The item's parameters, checked before anything is sent. */
+export function readInput(this: IExecuteFunctions, itemIndex: number): LogoutInput {
+	return { session: requiredParameter(this, 'session', 'Session', itemIndex) };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	viafoura: ViafouraConnection,
+): Promise<IDataObject> {
+	const { session } = readInput.call(this, itemIndex);
+	// Viafoura documents no answer body for a logout; success is the 2xx status itself.
+	await viafoura.post(itemIndex, '/rest/v1/accounts/logout', { session });
+	return { session, loggedOut: true };
+}
