@@ -4,9 +4,15 @@
  */
 import { ProviderServer, type ProviderDefinition } from './providerServer';
 import { createRingCx } from './ringcx';
+import { createSatellite } from './satellite';
+import { createViafoura } from './viafoura';
+import { createVirtuous } from './virtuous';
 
 export const PROVIDERS: Record<string, { create: () => ProviderDefinition; defaultPort: number }> = {
 	ringcx: { create: createRingCx, defaultPort: 5771 },
+	virtuous: { create: createVirtuous, defaultPort: 5772 },
+	satellite: { create: createSatellite, defaultPort: 5773 },
+	viafoura: { create: createViafoura, defaultPort: 5774 },
 };
 
 export type ProviderName = keyof typeof PROVIDERS;

@@ -1,0 +1,42 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as otp from './actions/otp';
+import { router } from './actions/router';
+
+export class Satellite implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Satellite',
+		name: 'satellite',
+		icon: { light: 'file:satellite.svg', dark: 'file:satellite.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Send one-time passwords by email or SMS and sign users in with them, through the Satellite REST API',
+		defaults: { name: 'Satellite' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'satelliteApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'One-Time Password', value: 'otp' }],
+				default: 'otp',
+			},
+			...otp.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,123 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+export type Channel = 'email' | 'phone';
+
+export interface Recipient {
+	channel: Channel;
+	/** The trimmed email address, or the phone number reduced to digits and an optional leading +. */
+	address: string;
+}
+
+/** Something@somewhere.tld, without spaces; Satellite does the final check. */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const MAX_EMAIL_LENGTH = 254;
+/** E.164 allows at most 15 digits; shorter than 6 is not a mobile number anywhere. */
+const PHONE = /^\+?\d{6,15}$/;
+/** Formatting people type in phone numbers, dropped before the check. */
+const PHONE_FORMATTING = /[\s().-]/g;
+
+export const PHONE_HELP =
+	'Digits with an optional leading +, 6 to 15 digits, such as +64 21 123 4567; spaces, dashes, dots and parentheses are ignored';
+
+/** The Channel, Email and Phone parameters of one operation. */
+export function recipientProperties(
+	operation: string,
+	help: { channel: string; email: string; phone: string },
+): INodeProperties[] {
+	const show = { resource: ['otp'], operation: [operation] };
+	return [
+		{
+			displayName: 'Channel',
+			name: 'channel',
+			type: 'options',
+			options: [
+				{ name: 'Email', value: 'email', description: 'Identify the user by email address' },
+				{ name: 'Phone', value: 'phone', description: 'Identify the user by mobile number' },
+			],
+			default: 'email',
+			description: help.channel,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: help.email,
+			displayOptions: { show: { ...show, channel: ['email'] } },
+		},
+		{
+			displayName: 'Phone',
+			name: 'phone',
+			type: 'string',
+			placeholder: '+64 21 123 4567',
+			required: true,
+			default: '',
+			description: help.phone,
+			displayOptions: { show: { ...show, channel: ['phone'] } },
+		},
+	];
+}
+
+function invalid(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, { itemIndex, description });
+}
+
+/** Reads and checks the item's email address or phone number, before anything is sent. */
+export function readRecipient(context: IExecuteFunctions, itemIndex: number): Recipient {
+	const channel = context.getNodeParameter('channel', itemIndex, 'email') as Channel;
+	if (channel === 'phone') {
+		const typed = String(context.getNodeParameter('phone', itemIndex, '') ?? '').trim();
+		if (typed === '') {
+			throw invalid(
+				context,
+				itemIndex,
+				`The "Phone" of item ${itemIndex} is empty`,
+				`Give a mobile number. ${PHONE_HELP}.`,
+			);
+		}
+		const address = typed.replace(PHONE_FORMATTING, '');
+		if (!PHONE.test(address)) {
+			throw invalid(
+				context,
+				itemIndex,
+				`The "Phone" of item ${itemIndex} is not a valid phone number`,
+				`${PHONE_HELP}.`,
+			);
+		}
+		return { channel, address };
+	}
+	if (channel !== 'email') {
+		throw invalid(
+			context,
+			itemIndex,
+			`The "Channel" of item ${itemIndex} must be Email or Phone`,
+			'Choose Email or Phone.',
+		);
+	}
+	const address = String(context.getNodeParameter('email', itemIndex, '') ?? '').trim();
+	if (address === '') {
+		throw invalid(
+			context,
+			itemIndex,
+			`The "Email" of item ${itemIndex} is empty`,
+			'Give an email address such as someone@example.com.',
+		);
+	}
+	if (address.length > MAX_EMAIL_LENGTH || !EMAIL.test(address)) {
+		throw invalid(
+			context,
+			itemIndex,
+			`The "Email" of item ${itemIndex} is not a valid email address`,
+			'Use an address such as someone@example.com, without spaces or a display name.',
+		);
+	}
+	return { channel, address };
+}

@@ -1,0 +1,42 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { exchangeOneTimePassword } from '../../transport';
+import { readRecipient, recipientProperties } from './recipient';
+
+export const description: INodeProperties[] = [
+	...recipientProperties('verify', {
+		channel: 'Whether the code was sent by email or by SMS',
+		email: 'Email address the code was sent to',
+		phone: 'Mobile number the code was sent to, typed the same way as when sending',
+	}),
+	{
+		displayName: 'Code',
+		name: 'code',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		placeholder: 'e.g. 123456',
+		description: 'The one-time password the user received and typed back, for example in a form',
+		displayOptions: { show: { resource: ['otp'], operation: ['verify'] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { address } = readRecipient(this, itemIndex);
+	const code = String(this.getNodeParameter('code', itemIndex, '') ?? '').trim();
+	if (code === '') {
+		throw new NodeOperationError(this.getNode(), `The "Code" of item ${itemIndex} is empty`, {
+			itemIndex,
+			description: 'Map the code the user typed back, for example from the form that asked for it.',
+		});
+	}
+	// The code is the user's password for this one sign-in: the username is where it was sent.
+	const tokens = await exchangeOneTimePassword(this, itemIndex, address, code);
+	return {
+		access_token: tokens.access_token,
+		refresh_token: tokens.refresh_token,
+		expires_in: tokens.expires_in,
+		token_type: tokens.token_type,
+	};
+}

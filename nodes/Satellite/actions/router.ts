@@ -1,0 +1,21 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { executePerItem, type OperationResult } from '../../../nodeExecution/executePerItem';
+import * as otp from './otp';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	otp: { send: otp.send.execute, verify: otp.verify.execute },
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = operations[resource]?.[operation];
+	if (!run) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	// One item after another: the first item that needs a client token gets it, the others reuse it.
+	return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
+}
