@@ -1,8 +1,12 @@
-// n8n loads node and credential icons from beside the compiled files, so copy them into dist/.
+// n8n loads node icons and codex files (*.node.json: categories, documentation links) from beside the
+// compiled files, so copy them into dist/.
 const { src, dest } = require('gulp');
 
 function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], {
+			base: '.',
+			encoding: false,
+		}).pipe(
 		dest('dist'),
 	);
 }
