@@ -1,14 +1,21 @@
 /**
  * The Satellite node's Send and Verify operations, run through the node's own `execute` against
- * the bundled Satellite server over HTTP, with n8n's execution semantics (executeContext.ts).
+ * the bundled Satellite server over HTTP, with n8n's execution semantics (test/support/nodeExecutionContext.ts).
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 import { ProviderServer } from '../../../test/providers/providerServer';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../test/providers/satellite';
-import { CredentialStore, runSatelliteNode, type ParameterValue } from './executeContext';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
+import { Satellite } from '../Satellite.node';
 
 const [someone, giovanni, ana] = SATELLITE_USERS;
+const runSatelliteNode = nodeRunner({
+	nodeType: Satellite,
+	credentialType: SatelliteApi,
+	credential: { id: 'satellite-credential', name: 'Satellite demo' },
+});
 const provider = createSatellite();
 const server = new ProviderServer(provider);
 let baseUrl: string;

@@ -1,16 +1,22 @@
 /**
  * The Viafoura node: its description (what saved workflows depend on), and its Log In and Log Out
  * operations run through the node's own `execute` against the bundled Viafoura server over HTTP,
- * with n8n's execution semantics (executeContext.ts).
+ * with n8n's execution semantics (test/support/nodeExecutionContext.ts).
  */
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
+import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 import { ProviderServer } from '../../../test/providers/providerServer';
 import { VIAFOURA_SITE, createViafoura } from '../../../test/providers/viafoura';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
 import { platformScriptTag } from '../actions/session/platformScriptTag';
 import { Viafoura } from '../Viafoura.node';
-import { CredentialStore, runViafouraNode, type ParameterValue } from './executeContext';
 
+const runViafouraNode = nodeRunner({
+	nodeType: Viafoura,
+	credentialType: ViafouraApi,
+	credential: { id: 'viafoura-credential', name: 'Viafoura demo' },
+});
 const provider = createViafoura();
 const server = new ProviderServer(provider);
 let baseUrl: string;
