@@ -13,6 +13,7 @@ import type {
 import {
 	TokenLifecycleError,
 	baseUrlField,
+	cachedToken,
 	describeProviderAnswer,
 	exchange,
 	isSuccess,
@@ -37,13 +38,6 @@ export function ringCxApiRoot(credentials: ICredentialDataDecryptedObject): stri
 	const root = RINGCX_API_ROOTS[server as keyof typeof RINGCX_API_ROOTS];
 	if (!root) throw new TokenLifecycleError(`The ${PROVIDER} credential's "Server" is not one of the listed portals`);
 	return root;
-}
-
-/** The token every request carries in `X-Auth-Token`: the pasted one, or the one the credential minted. */
-export function ringCxToken(credentials: ICredentialDataDecryptedObject): string {
-	return textField(credentials, 'authMethod') === 'password'
-		? textField(credentials, 'sessionToken')
-		: textField(credentials, 'apiToken');
 }
 
 /** The minting endpoint answers the bare token; accept it as text, a JSON string, or a JSON object. */
@@ -103,6 +97,7 @@ async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authTok
 const ringCxLifecycle: TokenLifecycle = {
 	provider: PROVIDER,
 	tokenField: 'sessionToken',
+	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
 		ringCxApiRoot(credentials);
 		requiredField(credentials, 'username', 'Username', PROVIDER);
@@ -111,7 +106,8 @@ const ringCxLifecycle: TokenLifecycle = {
 	identity: (credentials) => [
 		ringCxApiRoot(credentials),
 		textField(credentials, 'username'),
-		textField(credentials, 'password'),
+		// Exactly as sent: a password that differs only in its spaces is another password.
+		String(credentials.password ?? ''),
 	],
 	async isAccepted(helpers, token, credentials) {
 		const answer = await exchange(helpers, PROVIDER, {
@@ -134,6 +130,16 @@ const ringCxLifecycle: TokenLifecycle = {
 	},
 };
 
+/**
+ * The token every request carries in `X-Auth-Token`: the pasted one, or the one the credential
+ * minted while it still belongs to the username, password and portal as they are now (`''` if not).
+ */
+export function ringCxToken(credentials: ICredentialDataDecryptedObject): string {
+	return textField(credentials, 'authMethod') === 'password'
+		? cachedToken(credentials, ringCxLifecycle)
+		: textField(credentials, 'apiToken');
+}
+
 export class RingCxApi implements ICredentialType {
 	name = 'ringCxApi';
 
@@ -149,6 +155,13 @@ export class RingCxApi implements ICredentialType {
 			name: 'sessionToken',
 			type: 'hidden',
 			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Token Owner',
+			name: 'tokenOwner',
+			type: 'hidden',
+			typeOptions: { password: true },
 			default: '',
 		},
 		{

@@ -13,6 +13,7 @@ import type {
 import {
 	TokenLifecycleError,
 	baseUrlField,
+	cachedToken,
 	describeProviderAnswer,
 	exchange,
 	isSuccess,
@@ -117,6 +118,7 @@ const satelliteLifecycle: TokenLifecycle = {
 	provider: PROVIDER,
 	tokenField: 'accessToken',
 	expiresAtField: 'tokenExpiresAt',
+	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
 		satelliteBaseUrl(credentials);
 		satelliteClientFields(credentials);
@@ -125,13 +127,13 @@ const satelliteLifecycle: TokenLifecycle = {
 			requiredField(credentials, 'password', 'Password', PROVIDER);
 		}
 	},
+	// The username and password decide whose token it is only in the password grant.
 	identity: (credentials) => [
 		satelliteBaseUrl(credentials),
 		textField(credentials, 'grantType'),
 		textField(credentials, 'clientId'),
 		textField(credentials, 'clientSecret'),
-		textField(credentials, 'username'),
-		String(credentials.password ?? ''),
+		...(isPasswordGrant(credentials) ? [textField(credentials, 'username'), String(credentials.password ?? '')] : []),
 	],
 	async refresh(helpers, credentials) {
 		const refreshToken = textField(credentials, 'refreshToken');
@@ -187,6 +189,13 @@ export class SatelliteApi implements ICredentialType {
 		{
 			displayName: 'Token Expires At',
 			name: 'tokenExpiresAt',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Token Owner',
+			name: 'tokenOwner',
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',
@@ -264,7 +273,7 @@ export class SatelliteApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
-		const token = textField(credentials, 'accessToken');
+		const token = cachedToken(credentials, satelliteLifecycle);
 		if (token === '') return requestOptions;
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
 	};

@@ -13,6 +13,7 @@ import type {
 import {
 	TokenLifecycleError,
 	baseUrlField,
+	cachedToken,
 	describeProviderAnswer,
 	exchange,
 	isSuccess,
@@ -57,6 +58,7 @@ const viafouraLifecycle: TokenLifecycle = {
 	provider: PROVIDER,
 	tokenField: 'accessToken',
 	expiresAtField: 'tokenExpiresAt',
+	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
 		viafouraBaseUrl(credentials);
 		requiredField(credentials, 'siteId', 'Site ID', PROVIDER);
@@ -117,6 +119,13 @@ export class ViafouraApi implements ICredentialType {
 			default: '',
 		},
 		{
+			displayName: 'Token Owner',
+			name: 'tokenOwner',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -153,7 +162,7 @@ export class ViafouraApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
-		const token = textField(credentials, 'accessToken');
+		const token = cachedToken(credentials, viafouraLifecycle);
 		if (token === '') return requestOptions;
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
 	};

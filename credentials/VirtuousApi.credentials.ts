@@ -13,6 +13,7 @@ import type {
 import {
 	TokenLifecycleError,
 	baseUrlField,
+	cachedToken,
 	describeProviderAnswer,
 	exchange,
 	isSuccess,
@@ -40,13 +41,6 @@ function verificationCode(credentials: ICredentialDataDecryptedObject): string {
 	return textField(credentials, 'otp').replace(/\s+/g, '');
 }
 
-/** The token every request carries as a Bearer token: the API key, or the one the login produced. */
-export function virtuousBearerToken(credentials: ICredentialDataDecryptedObject): string {
-	return textField(credentials, 'authMethod') === 'password'
-		? textField(credentials, 'accessToken')
-		: textField(credentials, 'apiKey');
-}
-
 async function requestToken(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
@@ -61,11 +55,14 @@ async function requestToken(
 	});
 }
 
-/** What a granted token changes in the stored credential; a used verification code is cleared. */
-function savedTokenFields(issued: IssuedToken, previousRefreshToken: string): IDataObject {
+/**
+ * What a granted token changes in the stored credential; a used verification code is cleared.
+ * `refreshTokenIfNone` is kept when the answer carries no refresh token.
+ */
+function savedTokenFields(issued: IssuedToken, refreshTokenIfNone: string): IDataObject {
 	return {
 		accessToken: issued.accessToken,
-		refreshToken: issued.refreshToken ?? previousRefreshToken,
+		refreshToken: issued.refreshToken ?? refreshTokenIfNone,
 		tokenExpiresAt: issued.expiresAt,
 		otp: '',
 	};
@@ -118,7 +115,8 @@ async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataD
 		);
 	}
 	if (!isSuccess(answer)) throw new TokenLifecycleError(`Virtuous login failed (${status})`);
-	return savedTokenFields(readOAuthToken(PROVIDER, answer), textField(credentials, 'refreshToken'));
+	// A login without a refresh token leaves none: the stored one may belong to an earlier login.
+	return savedTokenFields(readOAuthToken(PROVIDER, answer), '');
 }
 
 /**
@@ -131,6 +129,7 @@ const virtuousLifecycle: TokenLifecycle = {
 	provider: PROVIDER,
 	tokenField: 'accessToken',
 	expiresAtField: 'tokenExpiresAt',
+	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
 		virtuousBaseUrl(credentials);
 		requiredField(credentials, 'email', 'Email', PROVIDER);
@@ -140,8 +139,9 @@ const virtuousLifecycle: TokenLifecycle = {
 		virtuousBaseUrl(credentials),
 		textField(credentials, 'email').toLowerCase(),
 		String(credentials.password),
-		verificationCode(credentials),
 	],
+	// The code is not part of whose token it is: the credential clears it once used, and the token stays.
+	oneTimeInputs: (credentials) => [verificationCode(credentials)],
 	async isAccepted(helpers, token, credentials) {
 		const answer = await exchange(helpers, PROVIDER, {
 			method: 'GET',
@@ -170,6 +170,16 @@ const virtuousLifecycle: TokenLifecycle = {
 	},
 	acquire: passwordGrant,
 };
+
+/**
+ * The token every request carries as a Bearer token: the API key, or the one the login produced
+ * while it still belongs to the email, password and base URL as they are now (`''` if not).
+ */
+export function virtuousBearerToken(credentials: ICredentialDataDecryptedObject): string {
+	return textField(credentials, 'authMethod') === 'password'
+		? cachedToken(credentials, virtuousLifecycle)
+		: textField(credentials, 'apiKey');
+}
 
 export class VirtuousApi implements ICredentialType {
 	name = 'virtuousApi';
@@ -204,6 +214,13 @@ export class VirtuousApi implements ICredentialType {
 		{
 			displayName: 'Token Expires At',
 			name: 'tokenExpiresAt',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Token Owner',
+			name: 'tokenOwner',
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',

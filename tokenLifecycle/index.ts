@@ -3,6 +3,6 @@ export { exchange, encodeForm, basicAuthorization, isSuccess } from './httpExcha
 export type { HttpAnswer, HttpHelpers, ExchangeRequest, RequestBody } from './httpExchange';
 export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
 export type { IssuedToken } from './oauthTokenResponse';
-export { renewToken } from './renewToken';
+export { cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from './renewToken';
 export type { TokenLifecycle } from './renewToken';
 export { textField, requiredField, baseUrlField } from './credentialInputs';

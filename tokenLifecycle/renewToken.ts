@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { textField } from './credentialInputs';
 import type { HttpHelpers } from './httpExchange';
 import { hasExpired } from './oauthTokenResponse';
 
@@ -12,10 +13,24 @@ export interface TokenLifecycle {
 	tokenField: string;
 	/** Hidden field holding the token's ISO expiry time, when the provider says how long tokens live. */
 	expiresAtField?: string;
+	/**
+	 * Hidden field holding a fingerprint of the inputs the cached token was issued for. n8n keeps the
+	 * cached token when someone edits the credential; with this field the token is used only while it
+	 * still belongs to the inputs as they are now (see `cachedTokenFits`).
+	 */
+	tokenOwnerField?: string;
 	/** Throws a clear error naming the field when an input is missing or malformed; runs before any request. */
 	validate(credentials: ICredentialDataDecryptedObject): void;
-	/** Whatever decides whose token this is (base URL, login, secret). Hashed, never stored or shown. */
+	/**
+	 * Everything that decides whose token this is and where it is valid (base URL, login, secret).
+	 * Hashed, never stored or shown as such.
+	 */
 	identity(credentials: ICredentialDataDecryptedObject): string[];
+	/**
+	 * Inputs used by a single token trip, such as a one-time code: they keep trips for different
+	 * values apart, but a token obtained with them still belongs to the login once they are cleared.
+	 */
+	oneTimeInputs?(credentials: ICredentialDataDecryptedObject): string[];
 	/**
 	 * Asks the provider, with a cheap authenticated request, whether the cached token still works.
 	 * Providers where getting a token has side effects (a minted permanent token, a texted code)
@@ -56,13 +71,52 @@ const JUST_RENEWED_MS = 30_000;
 
 type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown; [renewedAt]?: number };
 
+function sha256(parts: string[]): string {
+	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
+
 function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecryptedObject): string {
-	const parts = [
+	return sha256([
 		lifecycle.provider,
 		...lifecycle.identity(credentials),
+		...(lifecycle.oneTimeInputs?.(credentials) ?? []),
 		String(credentials[lifecycle.tokenField] ?? ''),
-	];
-	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+		lifecycle.tokenOwnerField ? String(credentials[lifecycle.tokenOwnerField] ?? '') : '',
+	]);
+}
+
+/**
+ * Whom a token issued for these inputs belongs to: a hash over the provider and `identity`. Saved
+ * beside the token in `tokenOwnerField`. Throws when an input is unusable (e.g. a malformed URL).
+ */
+export function tokenOwnerFingerprint(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
+	return sha256(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
+}
+
+/**
+ * Whether the cached token was issued for the credential's inputs as they are now. After someone
+ * edits the login, secret or base URL, n8n still hands over the token cached for the old ones;
+ * it must not be sent, probed or refreshed. Always true for a lifecycle without `tokenOwnerField`.
+ * Never throws: inputs that cannot be fingerprinted do not fit.
+ */
+export function cachedTokenFits(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): boolean {
+	if (lifecycle.tokenOwnerField === undefined) return true;
+	const savedOwner = credentials[lifecycle.tokenOwnerField];
+	if (typeof savedOwner !== 'string' || savedOwner === '') return false;
+	try {
+		return tokenOwnerFingerprint(credentials, lifecycle) === savedOwner;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The token for `authenticate` to attach: the cached one when it fits the current inputs, else `''`.
+ * Sending nothing gets a 401, on which n8n calls `preAuthentication`, which gets a token for the
+ * current inputs, saves it, and retries the request.
+ */
+export function cachedToken(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
+	return cachedTokenFits(credentials, lifecycle) ? textField(credentials, lifecycle.tokenField) : '';
 }
 
 async function decide(
@@ -70,12 +124,14 @@ async function decide(
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
-	const cachedToken =
+	// A token (and refresh token) issued for other inputs is neither asked about nor traded in.
+	if (!cachedTokenFits(credentials, lifecycle)) return await lifecycle.acquire(helpers, credentials);
+	const token =
 		typeof credentials[lifecycle.tokenField] === 'string' ? (credentials[lifecycle.tokenField] as string) : '';
-	if (cachedToken !== '' && lifecycle.isAccepted) {
+	if (token !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
-		if (!expiredByClock && (await lifecycle.isAccepted(helpers, cachedToken, credentials))) return {};
+		if (!expiredByClock && (await lifecycle.isAccepted(helpers, token, credentials))) return {};
 	}
 	const refreshed = lifecycle.refresh ? await lifecycle.refresh(helpers, credentials) : undefined;
 	return refreshed ?? (await lifecycle.acquire(helpers, credentials));
@@ -83,9 +139,10 @@ async function decide(
 
 /**
  * The body of every credential's `preAuthentication`. n8n calls it when the cached token field is
- * empty, after a 401, on a credential test while the field is empty, and (HTTP Request node) after
- * any failed request. It returns the fields to save into the stored credential: a new token, a
- * rotated refresh token, a cleared one-time code, or nothing when the cached token is still good.
+ * empty, after a 401, before every credential test, and (HTTP Request node) after any failed
+ * request. It returns the fields to save into the stored credential: a new token (with its owner's
+ * fingerprint), a rotated refresh token, a cleared one-time code, or nothing when the cached token
+ * is still good.
  */
 export async function renewToken(
 	helpers: HttpHelpers,
@@ -98,7 +155,7 @@ export async function renewToken(
 	// replaced. A lifecycle that can ask the provider (isAccepted) asks instead, in decide(): the renewed
 	// token may itself be the one refused, and keeping it would fail every request for the whole window.
 	const justRenewed = memo[renewedAt] !== undefined && Date.now() - memo[renewedAt] < JUST_RENEWED_MS;
-	if (justRenewed && !lifecycle.isAccepted) return {};
+	if (justRenewed && !lifecycle.isAccepted && cachedTokenFits(credentials, lifecycle)) return {};
 	const outcome = await joinTrip(helpers, credentials, lifecycle).then(
 		(fields) => ({ fields }),
 		(error: unknown) => ({ error }),
@@ -122,11 +179,17 @@ async function joinTrip(
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
 	lifecycle.validate(credentials);
+	const owner = lifecycle.tokenOwnerField ? tokenOwnerFingerprint(credentials, lifecycle) : undefined;
 	const key = tripKey(lifecycle, credentials);
 	let trip = tripsUnderWay.get(key);
 	if (!trip) {
 		trip = decide(helpers, credentials, lifecycle).finally(() => tripsUnderWay.delete(key));
 		tripsUnderWay.set(key, trip);
 	}
-	return { ...(await trip) };
+	const fields = { ...(await trip) };
+	// Every new token is saved with the fingerprint of the inputs it was issued for.
+	if (lifecycle.tokenOwnerField && owner !== undefined && fields[lifecycle.tokenField] !== undefined) {
+		fields[lifecycle.tokenOwnerField] = owner;
+	}
+	return fields;
 }

@@ -3,9 +3,11 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { ProviderServer } from '../../test/providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../test/providers/ringcx';
 import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { RingCxApi } from '../RingCxApi.credentials';
+import { RingCxApi, ringCxToken } from '../RingCxApi.credentials';
 
-const admin = RINGCX_ACCOUNTS[0];
+const [admin, agent] = RINGCX_ACCOUNTS;
+/** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */
+const TOKEN_OWNER = expect.stringMatching(/^[0-9a-f]{64}$/);
 const credentialType = new RingCxApi();
 const provider = createRingCx();
 const server = new ProviderServer(provider);
@@ -62,7 +64,7 @@ describe('RingCX API credential: username and password', () => {
 		expect(login.rawBody).toContain('P%40ss%20word%26%3D%2B%25%C3%A9');
 		expect(login.form).toEqual({ username: admin.username, password: admin.password });
 		expect(mint.headers['x-auth-token']).toMatch(/^[0-9a-f-]{36}$/);
-		expect(fields).toEqual({ sessionToken: expect.stringMatching(/^aws80:[0-9a-f-]{36}$/) });
+		expect(fields).toEqual({ sessionToken: expect.stringMatching(/^aws80:[0-9a-f-]{36}$/), tokenOwner: TOKEN_OWNER });
 		expect(provider.apiTokensOf(admin.userId)).toContain(fields.sessionToken);
 	});
 
@@ -144,6 +146,67 @@ describe('RingCX API credential: username and password', () => {
 	});
 });
 
+describe('RingCX API credential: after the credential is edited', () => {
+	/** A credential with a token minted for the admin, as n8n stores it. */
+	async function adminWithToken(): Promise<ICredentialDataDecryptedObject> {
+		const credentials = passwordCredentials();
+		Object.assign(credentials, await preAuthenticate(credentials));
+		server.clearLog();
+		return credentials;
+	}
+
+	it('attaches the minted token only while it belongs to the portal, username and password as they are now', async () => {
+		const credentials = await adminWithToken();
+		const token = String(credentials.sessionToken);
+		// Whitespace the credential trims anyway changes nothing.
+		expect(ringCxToken({ ...credentials, username: ` ${admin.username} ` })).toBe(token);
+		const edits: ICredentialDataDecryptedObject[] = [
+			{ username: agent.username },
+			{ password: `${admin.password} ` },
+			{ baseUrl: `${apiRoot}/v2` },
+			{ server: 'vacd' },
+			{ tokenOwner: '' }, // a token saved without its owner
+			{ baseUrl: 'not a url' }, // cannot be fingerprinted: no token, and no exception either
+		];
+		for (const edit of edits) {
+			expect([edit, ringCxToken({ ...credentials, ...edit })]).toEqual([edit, '']);
+		}
+		expect(server.log).toHaveLength(0);
+	});
+
+	it("after a switch to another user sends no token, then logs in as that user without touching the old user's token", async () => {
+		const credentials = await adminWithToken();
+		const adminToken = String(credentials.sessionToken);
+		// n8n's editor sends the saved hidden fields back unchanged with the new login.
+		const edited = { ...credentials, username: agent.username, password: agent.password };
+
+		await expect(authenticatedRequest(edited, '/v1/admin/users')).rejects.toMatchObject({
+			response: { status: 401 },
+		});
+		expect(server.log[0].headers['x-auth-token']).toBeUndefined();
+		server.clearLog();
+
+		// The 401 makes n8n call preAuthentication: no probe of the admin's token, a login and a mint as the agent.
+		const fields = await preAuthenticate(edited);
+
+		expect(server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+			'POST /api/v1/auth/login 200',
+			'POST /api/v1/admin/token 200',
+		]);
+		expect(server.log[0].form).toEqual({ username: agent.username, password: agent.password });
+		expect(fields).toEqual({ sessionToken: expect.stringMatching(/^aws80:/), tokenOwner: TOKEN_OWNER });
+		expect(fields.tokenOwner).not.toBe(credentials.tokenOwner);
+		expect(provider.apiTokensOf(agent.userId)).toContain(fields.sessionToken);
+		expect(provider.apiTokensOf(admin.userId)).toContain(adminToken);
+
+		// n8n saves the fields and retries: the agent's token is sent and accepted.
+		Object.assign(edited, fields);
+		server.clearLog();
+		await authenticatedRequest(edited, '/v1/admin/users');
+		expect(server.log[0]).toMatchObject({ status: 200, headers: { 'x-auth-token': fields.sessionToken } });
+	});
+});
+
 describe('RingCX API credential: permanent API token', () => {
 	it('makes no request before use and sends the pasted token, trimmed', async () => {
 		const apiToken =
@@ -165,10 +228,11 @@ describe('RingCX API credential: permanent API token', () => {
 	it('defaults to the vacd portal root', () => {
 		const property = credentialType.properties.find((p) => p.name === 'baseUrl');
 		expect(property?.default).toBe('https://portal.vacd.biz/api');
-		expect(credentialType.properties[0]).toMatchObject({
-			name: 'sessionToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-		});
+		const hidden = credentialType.properties.filter((p) => p.type === 'hidden');
+		expect(hidden.map((p) => [p.name, p.typeOptions, p.default])).toEqual([
+			['sessionToken', { expirable: true, password: true }, ''],
+			['tokenOwner', { password: true }, ''],
+		]);
+		expect(credentialType.properties[0].name).toBe('sessionToken');
 	});
 });

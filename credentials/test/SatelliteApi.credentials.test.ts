@@ -6,6 +6,9 @@ import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHtt
 import { SatelliteApi } from '../SatelliteApi.credentials';
 
 const someone = { ...SATELLITE_USERS[0], password: String(SATELLITE_USERS[0].password) };
+const giovanni = { ...SATELLITE_USERS[1], password: String(SATELLITE_USERS[1].password) };
+/** A sha256 in hex: the fingerprint of the client and login a token was issued for (its value is not pinned). */
+const TOKEN_OWNER = expect.stringMatching(/^[0-9a-f]{64}$/);
 const credentialType = new SatelliteApi();
 const provider = createSatellite();
 const server = new ProviderServer(provider);
@@ -85,7 +88,12 @@ describe('Satellite API credential: client credentials', () => {
 				client_secret: SATELLITE_CLIENT.clientSecret,
 			}),
 		);
-		expect(fields).toEqual({ accessToken: expect.any(String), refreshToken: '', tokenExpiresAt: expect.any(String) });
+		expect(fields).toEqual({
+			accessToken: expect.any(String),
+			refreshToken: '',
+			tokenExpiresAt: expect.any(String),
+			tokenOwner: TOKEN_OWNER,
+		});
 		const expiresIn = Date.parse(String(fields.tokenExpiresAt)) - before;
 		expect(expiresIn).toBeGreaterThan(3590_000);
 		expect(expiresIn).toBeLessThanOrEqual(3600_000 + 1000);
@@ -201,6 +209,7 @@ describe('Satellite API credential: password grant', () => {
 			accessToken: expect.any(String),
 			refreshToken: expect.any(String),
 			tokenExpiresAt: expect.any(String),
+			tokenOwner: TOKEN_OWNER,
 		});
 		expect(provider.userOfAccessToken(String(fields.accessToken))).toBe(someone.id);
 	});
@@ -278,6 +287,82 @@ describe('Satellite API credential: password grant', () => {
 	});
 });
 
+describe('Satellite API credential: after the credential is edited', () => {
+	const authorizationSent = async (credentials: ICredentialDataDecryptedObject) => {
+		const authenticate = credentialType.authenticate as (
+			c: ICredentialDataDecryptedObject,
+			o: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>;
+		const options = await authenticate(credentials, { url: `${baseUrl}/otp/send`, headers: {} });
+		return (options.headers as Record<string, string>).Authorization;
+	};
+
+	it('attaches the token only while it belongs to the site, API client and login as they are now', async () => {
+		const credentials = passwordCredentials();
+		Object.assign(credentials, await preAuthenticate(credentials));
+		server.clearLog();
+		expect(await authorizationSent({ ...credentials, clientId: ` ${SATELLITE_CLIENT.clientId} ` })).toBe(
+			`Bearer ${String(credentials.accessToken)}`,
+		);
+		const edits: ICredentialDataDecryptedObject[] = [
+			{ username: giovanni.email },
+			{ password: `${someone.password} ` },
+			{ clientId: 'another-client' },
+			{ clientSecret: 'a-new-secret' },
+			{ baseUrl: `${baseUrl}/other-site` },
+			{ grantType: 'clientCredentials' },
+			{ tokenOwner: '' }, // a token saved without its owner
+			{ baseUrl: 'satellite.example' }, // cannot be fingerprinted: no token, and no exception either
+		];
+		for (const edit of edits) {
+			expect([edit, await authorizationSent({ ...credentials, ...edit })]).toEqual([edit, undefined]);
+		}
+		expect(server.log).toHaveLength(0);
+	});
+
+	it('ignores the hidden username and password in the client-credentials grant, where they are not sent', async () => {
+		const credentials = clientCredentials({ username: someone.email, password: someone.password });
+		Object.assign(credentials, await preAuthenticate(credentials));
+		expect(await authorizationSent({ ...credentials, username: '', password: '' })).toBe(
+			`Bearer ${String(credentials.accessToken)}`,
+		);
+	});
+
+	it("after a switch to another user sends no token, then signs in as that user without trading the old user's refresh token", async () => {
+		const credentials = passwordCredentials();
+		Object.assign(credentials, await preAuthenticate(credentials));
+		const oldRefreshToken = String(credentials.refreshToken);
+		server.clearLog();
+		// n8n's editor sends the saved hidden fields (tokens, refresh token) back unchanged with the new login.
+		const edited = { ...credentials, username: giovanni.email, password: giovanni.password };
+
+		expect((await sendOtp(edited, { email: someone.email })).statusCode).toBe(401);
+		expect(server.log[0].headers.authorization).toBeUndefined();
+		server.clearLog();
+
+		// The 401 makes n8n call preAuthentication: no refresh grant, one password grant for the new user.
+		const fields = await preAuthenticate(edited);
+
+		expect(
+			server.log.map((entry) => `${entry.path} ${entry.status} ${(entry.json as { grant_type: string }).grant_type}`),
+		).toEqual(['/oauth/v2/token 200 password']);
+		expect(server.log[0].json).toMatchObject({ username: giovanni.email, password: giovanni.password });
+		expect(fields).toEqual({
+			accessToken: expect.any(String),
+			refreshToken: expect.any(String),
+			tokenExpiresAt: expect.any(String),
+			tokenOwner: TOKEN_OWNER,
+		});
+		expect(fields.tokenOwner).not.toBe(credentials.tokenOwner);
+		expect(provider.userOfAccessToken(String(fields.accessToken))).toBe(giovanni.id);
+		expect(provider.isRefreshTokenValid(oldRefreshToken)).toBe(true);
+
+		Object.assign(edited, fields);
+		expect((await sendOtp(edited, { email: giovanni.email })).statusCode).toBe(200);
+		expect(server.log.at(-1)?.headers.authorization).toBe(`Bearer ${String(fields.accessToken)}`);
+	});
+});
+
 describe('the bundled Satellite token endpoint (why the credential sends JSON)', () => {
 	it('refuses the form-encoded body most OAuth 2 clients send', async () => {
 		const response = await fetch(`${baseUrl}/oauth/v2/token`, {
@@ -315,7 +400,13 @@ describe('Satellite API credential: description', () => {
 			type: 'hidden',
 			typeOptions: { expirable: true, password: true },
 		});
-		for (const name of ['refreshToken', 'tokenExpiresAt', 'clientSecret', 'password']) {
+		expect(credentialType.properties.filter((p) => p.type === 'hidden').map((p) => [p.name, p.default])).toEqual([
+			['accessToken', ''],
+			['refreshToken', ''],
+			['tokenExpiresAt', ''],
+			['tokenOwner', ''],
+		]);
+		for (const name of ['refreshToken', 'tokenExpiresAt', 'tokenOwner', 'clientSecret', 'password']) {
 			expect(credentialType.properties.find((p) => p.name === name)?.typeOptions).toMatchObject({ password: true });
 		}
 	});

@@ -71,7 +71,9 @@ describe('Viafoura API credential: token request', () => {
 		expect(request.rawBody).toBe('grant_type=client_credentials&scope=accounts');
 		expect(request.headers.accept).toBe('application/json');
 
-		expect(Object.keys(fields).sort()).toEqual(['accessToken', 'tokenExpiresAt']);
+		expect(Object.keys(fields).sort()).toEqual(['accessToken', 'tokenExpiresAt', 'tokenOwner']);
+		// A sha256 in hex: the fingerprint of the site and key the token was issued for (its value is not pinned).
+		expect(fields.tokenOwner).toMatch(/^[0-9a-f]{64}$/);
 		// Base64 like the documented example, with the characters a header must carry unchanged.
 		expect(fields.accessToken).toMatch(/^[A-Za-z0-9+/]+=*$/);
 		expect(fields.accessToken).toMatch(/\+/);
@@ -193,6 +195,84 @@ describe('Viafoura API credential: failures', () => {
 	});
 });
 
+describe('Viafoura API credential: after the credential is edited', () => {
+	const otherProvider = createViafoura();
+	const otherServer = new ProviderServer(otherProvider);
+	let otherBaseUrl: string;
+	beforeAll(async () => {
+		otherBaseUrl = await otherServer.listen();
+	});
+	afterAll(async () => await otherServer.close());
+
+	async function siteWithToken(): Promise<ICredentialDataDecryptedObject> {
+		const credentials = siteCredentials();
+		Object.assign(credentials, await preAuthenticate(credentials));
+		server.clearLog();
+		return credentials;
+	}
+
+	it('attaches the token only while it belongs to the base URL, site ID and API key as they are now', async () => {
+		const credentials = await siteWithToken();
+		const withToken = async (edit: ICredentialDataDecryptedObject) =>
+			(await authenticated({ ...credentials, ...edit }, { url: `${baseUrl}/x`, headers: {} })).headers;
+		expect(await withToken({ siteId: ` ${VIAFOURA_SITE.siteId} ` })).toEqual({
+			Authorization: `Bearer ${String(credentials.accessToken)}`,
+		});
+		const edits: ICredentialDataDecryptedObject[] = [
+			{ apiKey: `${VIAFOURA_SITE.apiKey} ` },
+			{ siteId: '00000000-0000-4000-8000-000000000001' },
+			{ baseUrl: otherBaseUrl },
+			{ tokenOwner: '' }, // a token saved without its owner
+			{ baseUrl: 'api.viafoura.co' }, // cannot be fingerprinted: no token, and no exception either
+		];
+		for (const edit of edits) {
+			expect([edit, await withToken(edit)]).toEqual([edit, {}]);
+		}
+		expect(server.log).toHaveLength(0);
+	});
+
+	it('after a change of API key asks for a token with the new key, not keeping the old token Viafoura still accepts', async () => {
+		const credentials = await siteWithToken();
+		// n8n's editor sends the saved hidden fields back unchanged with the new key; here the old key was revoked.
+		const edited = { ...credentials, apiKey: 'a-key-that-was-never-issued' };
+
+		await expect(preAuthenticate(edited)).rejects.toThrow(
+			'Viafoura rejected the site ID or API key (HTTP 401 invalid_client)',
+		);
+		// No empty-session logout with the old token, which would have answered "still accepted".
+		expect(server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+			'POST /oauth2/token 401',
+		]);
+	});
+
+	it("after a move to another server sends the old server's token nowhere and gets one from the new server", async () => {
+		const credentials = await siteWithToken();
+		const edited = { ...credentials, baseUrl: otherBaseUrl };
+		const login = {
+			...formPost('/rest/v1/accounts/login', 'id=moved-reader&name=Moved'),
+			url: `${otherBaseUrl}/rest/v1/accounts/login`,
+		};
+
+		const refused = (await httpRequest(await authenticated(edited, login))) as { statusCode: number };
+		expect(refused.statusCode).toBe(401);
+		expect(otherServer.log[0].headers.authorization).toBeUndefined();
+		otherServer.clearLog();
+
+		const fields = await preAuthenticate(edited);
+
+		expect(otherServer.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+			'POST /oauth2/token 200',
+		]);
+		expect(server.log).toHaveLength(0);
+		expect(fields.tokenOwner).toMatch(/^[0-9a-f]{64}$/);
+		expect(fields.tokenOwner).not.toBe(credentials.tokenOwner);
+		Object.assign(edited, fields);
+		const accepted = (await httpRequest(await authenticated(edited, login))) as { statusCode: number };
+		expect(accepted.statusCode).toBe(200);
+		expect(otherServer.log.at(-1)?.headers.authorization).toBe(`Bearer ${String(fields.accessToken)}`);
+	});
+});
+
 describe('Viafoura API credential: definition and test request', () => {
 	it('caches the token in the first hidden field, marked expirable, and defaults to production', () => {
 		expect(credentialType.name).toBe('viafouraApi');
@@ -203,6 +283,7 @@ describe('Viafoura API credential: definition and test request', () => {
 		});
 		const byName = Object.fromEntries(credentialType.properties.map((property) => [property.name, property]));
 		expect(byName.tokenExpiresAt).toMatchObject({ type: 'hidden', typeOptions: { password: true } });
+		expect(byName.tokenOwner).toMatchObject({ type: 'hidden', typeOptions: { password: true }, default: '' });
 		expect(byName.baseUrl.default).toBe('https://api.viafoura.co');
 		expect(byName.siteId).toMatchObject({ type: 'string', required: true });
 		expect(byName.apiKey).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { ProviderServer } from '../../test/providers/providerServer';
 import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../test/providers/virtuous';
 import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { VirtuousApi } from '../VirtuousApi.credentials';
+import { VirtuousApi, virtuousBearerToken } from '../VirtuousApi.credentials';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();
@@ -75,6 +75,8 @@ function textedCode(): string {
 
 const routes = () => server.log.map((entry) => `${entry.method} ${entry.path}`);
 const ISO_TIME = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
+/** A sha256 in hex: the fingerprint of the login a token was issued for (its value is not pinned). */
+const TOKEN_OWNER = expect.stringMatching(/^[0-9a-f]{64}$/);
 
 describe('Virtuous API credential: password grant', () => {
 	it('sends every value of the form body percent-encoded, so a password with & = + % space and é works', async () => {
@@ -94,6 +96,7 @@ describe('Virtuous API credential: password grant', () => {
 			refreshToken: expect.stringMatching(/^[0-9a-f]{32}$/),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			tokenOwner: TOKEN_OWNER,
 		});
 		const lifetime = Date.parse(String(fields.tokenExpiresAt)) - Date.now();
 		expect(lifetime).toBeGreaterThan(13.9 * 24 * 3600 * 1000);
@@ -193,6 +196,7 @@ describe('Virtuous API credential: two-factor authentication', () => {
 			refreshToken: expect.any(String),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			tokenOwner: TOKEN_OWNER,
 		});
 		expect(provider.latestCode(twoFactor.email)?.usedAt).toBeDefined();
 	});
@@ -273,6 +277,7 @@ describe('Virtuous API credential: refresh tokens', () => {
 			refreshToken: expect.any(String),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			tokenOwner: TOKEN_OWNER,
 		});
 		expect(fields.accessToken).not.toBe(firstAccessToken);
 		expect(fields.refreshToken).not.toBe(firstRefreshToken);
@@ -350,6 +355,96 @@ describe('Virtuous API credential: refresh tokens', () => {
 	});
 });
 
+describe('Virtuous API credential: after the credential is edited', () => {
+	it('sends the token only while it belongs to the base URL, email and password as they are now', async () => {
+		const credentials = await logIn(passwordCredentials());
+		const token = String(credentials.accessToken);
+		server.clearLog();
+		// The email is compared as Virtuous does, without case; a code typed later changes nothing.
+		expect(virtuousBearerToken({ ...credentials, email: plain.email.toUpperCase() })).toBe(token);
+		expect(virtuousBearerToken({ ...credentials, otp: '123456' })).toBe(token);
+		const edits: ICredentialDataDecryptedObject[] = [
+			{ email: twoFactor.email },
+			{ password: `${plain.password} ` },
+			{ baseUrl: `${baseUrl}/elsewhere` },
+			{ tokenOwner: '' }, // a token saved without its owner
+			{ baseUrl: '' }, // cannot be fingerprinted: no token, and no exception either
+		];
+		for (const edit of edits) {
+			expect([edit, virtuousBearerToken({ ...credentials, ...edit })]).toEqual([edit, '']);
+		}
+		expect(server.log).toHaveLength(0);
+	});
+
+	it('keeps concurrent sign-ins with different codes apart, though the code is not part of whose token it is', async () => {
+		const code = await freshCode();
+		const mistyped = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+		server.clearLog();
+
+		const [wrong, right] = await Promise.allSettled([
+			preAuthenticate(passwordCredentials(twoFactor, { otp: mistyped })),
+			preAuthenticate(passwordCredentials(twoFactor, { otp: code })),
+		]);
+
+		expect(server.log.map((entry) => entry.form?.otp).sort()).toEqual([code, mistyped].sort());
+		expect(wrong.status).toBe('rejected');
+		expect(right).toMatchObject({ status: 'fulfilled', value: { tokenOwner: TOKEN_OWNER } });
+	});
+
+	it('keeps using a token obtained with a verification code once the code is cleared', async () => {
+		const credentials = await logIn(passwordCredentials(twoFactor, { otp: await freshCode() }));
+		expect(credentials.otp).toBe('');
+		server.clearLog();
+
+		await expect(authenticatedRequest(credentials, '/api/Organization/Current')).resolves.toEqual(
+			VIRTUOUS_ORGANIZATION,
+		);
+		expect(server.log[0].headers.authorization).toBe(`Bearer ${String(credentials.accessToken)}`);
+	});
+
+	it("after a switch to another login sends no token, then signs in with the new login without trading the old login's refresh token", async () => {
+		const credentials = await logIn(passwordCredentials(twoFactor, { otp: await freshCode() }));
+		const oldRefreshToken = String(credentials.refreshToken);
+		const sentBefore = provider.state.sentCodes.length;
+		server.clearLog();
+		// n8n's editor sends the saved hidden fields (tokens, refresh token) back unchanged with the new login.
+		const edited = { ...credentials, email: plain.email, password: plain.password };
+
+		await expect(authenticatedRequest(edited, '/api/Organization/Current')).rejects.toMatchObject({
+			response: { status: 401 },
+		});
+		expect(server.log[0].headers.authorization).toBeUndefined();
+		server.clearLog();
+
+		// The 401 makes n8n call preAuthentication: no check of the old token, no refresh grant, one password grant.
+		const fields = await preAuthenticate(edited);
+
+		expect(
+			server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.form?.grant_type}`),
+		).toEqual(['POST /Token 200 password']);
+		expect(server.log[0].form).toMatchObject({ username: plain.email, password: plain.password });
+		expect(fields).toEqual({
+			accessToken: expect.any(String),
+			refreshToken: expect.any(String),
+			tokenExpiresAt: ISO_TIME,
+			otp: '',
+			tokenOwner: TOKEN_OWNER,
+		});
+		expect(fields.tokenOwner).not.toBe(credentials.tokenOwner);
+		expect(provider.refreshTokensOf(plain.email)).toContain(fields.refreshToken);
+		expect(provider.refreshTokensOf(twoFactor.email)).toContain(oldRefreshToken);
+		expect(provider.state.sentCodes.length).toBe(sentBefore);
+
+		Object.assign(edited, fields);
+		server.clearLog();
+		await authenticatedRequest(edited, '/api/Organization/Current');
+		expect(server.log[0]).toMatchObject({
+			status: 200,
+			headers: { authorization: `Bearer ${String(fields.accessToken)}` },
+		});
+	});
+});
+
 describe('Virtuous API credential: API key', () => {
 	it('makes no request before use and sends the key, trimmed, as a Bearer token', async () => {
 		const credentials: ICredentialDataDecryptedObject = {
@@ -389,6 +484,7 @@ describe('Virtuous API credential: description', () => {
 			['accessToken', { expirable: true, password: true }],
 			['refreshToken', { password: true }],
 			['tokenExpiresAt', { password: true }],
+			['tokenOwner', { password: true }],
 		]);
 	});
 

@@ -1,7 +1,8 @@
 /**
  * The RingCX credential and node inside a real n8n: bootstrap from username/password mints one
  * permanent token and reuses it, the token round trip works with `:` tokens, a revoked token is
- * replaced once, and a wrong password fails once with a clear message.
+ * replaced once, a wrong password fails once with a clear message, and a credential edited to
+ * another user stops using the old user's token.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -195,4 +196,42 @@ test('with Continue On Fail a failing delete carries its error and the other ite
 	expect(provider.apiTokensOf(admin.userId)).not.toContain(spare);
 	const run = result.nodeRuns('Delete Token')[0] as { data?: { main?: Array<Array<{ pairedItem?: unknown }>> } };
 	expect(run.data?.main?.[0]?.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+});
+
+// Last on purpose: it moves the GOOD credential to the second account, which the tests above do not expect.
+test('a credential edited to another user is not used with the old token: the next run logs in and mints for the new user', async () => {
+	const agent = RINGCX_ACCOUNTS[1];
+	const adminTokens = provider.apiTokensOf(admin.userId);
+	const { loginCount, mintCount } = provider.state;
+	// What saving the edited credential stores: the new login, and the hidden fields sent back unchanged.
+	const saved = await bed.readCredential(GOOD.id);
+	expect(saved.sessionToken).toBe(adminTokens[0]);
+	expect(saved.tokenOwner).toMatch(/^[0-9a-f]{64}$/);
+	await bed.importCredentials([
+		{ ...GOOD, type: 'ringCxApi', data: { ...saved, username: agent.username, password: agent.password } },
+	]);
+	server.clearLog();
+
+	const run = await bed.execute(usersWorkflowId);
+	run.assertOk();
+
+	expect(provider.state.loginCount - loginCount).toBe(1);
+	expect(provider.state.mintCount - mintCount).toBe(1);
+	expect(server.requests('POST', '/api/v1/auth/login').map((call) => call.form?.username)).toEqual([agent.username]);
+	const [agentToken] = provider.apiTokensOf(agent.userId);
+	// The old token was not sent, not probed and not touched: one request without a token (401), then the retry.
+	expect(
+		server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.headers['x-auth-token'] ?? '-'}`),
+	).toEqual([
+		'GET /api/v1/admin/users 401 -',
+		'POST /api/v1/auth/login 200 -',
+		expect.stringMatching(/^POST \/api\/v1\/admin\/token 200 [0-9a-f-]{36}$/),
+		`GET /api/v1/admin/users 200 ${agentToken}`,
+	]);
+	expect(provider.apiTokensOf(admin.userId)).toEqual(adminTokens);
+	const stored = await bed.readCredential(GOOD.id);
+	expect(stored.sessionToken).toBe(agentToken);
+	expect(stored.tokenOwner).toMatch(/^[0-9a-f]{64}$/);
+	expect(stored.tokenOwner).not.toBe(saved.tokenOwner);
+	expect(stored.username).toBe(agent.username);
 });
