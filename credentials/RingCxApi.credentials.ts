@@ -73,6 +73,22 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 	return authToken;
 }
 
+/** The user's most recently created permanent token, if it has any. */
+async function newestPermanentToken(
+	helpers: HttpHelpers,
+	apiRoot: string,
+	authToken: string,
+): Promise<string | undefined> {
+	const answer = await exchange(helpers, PROVIDER, {
+		method: 'GET',
+		url: `${apiRoot}/v1/admin/token`,
+		headers: { 'X-Auth-Token': authToken },
+	});
+	if (!isSuccess(answer) || !Array.isArray(answer.body)) return undefined;
+	const tokens = answer.body.filter((token): token is string => typeof token === 'string' && token !== '');
+	return tokens.at(-1);
+}
+
 async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string> {
 	const answer = await exchange(helpers, PROVIDER, {
 		method: 'POST',
@@ -90,9 +106,10 @@ async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authTok
 }
 
 /**
- * Username/password mode logs in once and mints ONE permanent API token, kept in `sessionToken`.
- * It mints again only when RingCX rejects that token (401): every mint creates a token that lives
- * until someone deletes it, so a failed request for any other reason keeps the token.
+ * Username/password mode logs in once and keeps ONE permanent API token in `sessionToken`: the user's
+ * newest existing token, or one it mints when the user has none. It signs in again only when RingCX
+ * rejects that token (401): every mint creates a token that lives until someone deletes it, so a
+ * failed request for any other reason keeps the token.
  */
 const ringCxLifecycle: TokenLifecycle = {
 	provider: PROVIDER,
@@ -126,7 +143,13 @@ const ringCxLifecycle: TokenLifecycle = {
 			// Passwords may legitimately start or end with spaces: send exactly what was typed.
 			String(credentials.password),
 		);
-		return { sessionToken: await mintPermanentToken(helpers, apiRoot, authToken) };
+		// n8n's editor sends its blank copy of the hidden token with every re-test in the form that saved it,
+		// so a login does not mean the user has no token: adopt the newest one, and mint only if there is none.
+		return {
+			sessionToken:
+				(await newestPermanentToken(helpers, apiRoot, authToken)) ??
+				(await mintPermanentToken(helpers, apiRoot, authToken)),
+		};
 	},
 };
 

@@ -124,12 +124,13 @@ describe('API Token > Create', () => {
 
 		expect(requestLines()).toEqual([
 			'POST /api/v1/auth/login 200',
+			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
 		]);
 		const sessionToken = String(storedCredential.sessionToken);
 		expect(sessionToken).toMatch(TOKEN_SHAPE);
-		expect(server.log[2].headers['x-auth-token']).toBe(sessionToken);
+		expect(server.log[3].headers['x-auth-token']).toBe(sessionToken);
 		expect(output[0].json.apiToken).toMatch(TOKEN_SHAPE);
 		expect(output[0].json.apiToken).not.toBe(sessionToken);
 		expect(provider.apiTokensOf(admin.userId)).toHaveLength(2);
@@ -164,25 +165,23 @@ describe('API Token > Get Many', () => {
 		]);
 	});
 
-	it('marks the token the credential minted and saved for itself', async () => {
-		const other = await mintApiToken();
+	it("adopts the user's existing token instead of minting, and marks it as the credential's own", async () => {
+		const older = await mintApiToken();
+		const newest = await mintApiToken();
 		const store = passwordCredential();
 
 		const { output, storedCredential } = await runRingCxNode(store, { parameters: apiToken('getAll') });
 
 		expect(requestLines()).toEqual([
 			'POST /api/v1/auth/login 200',
-			'POST /api/v1/admin/token 200',
+			'GET /api/v1/admin/token 200',
 			'GET /api/v1/admin/token 200',
 		]);
-		const minted = String(storedCredential.sessionToken);
-		expect(output.map((item) => item.json)).toEqual(
-			expect.arrayContaining([
-				{ apiToken: minted, usedByThisCredential: true },
-				{ apiToken: other, usedByThisCredential: false },
-			]),
-		);
-		expect(output).toHaveLength(2);
+		expect(storedCredential.sessionToken).toBe(newest);
+		expect(output.map((item) => item.json)).toEqual([
+			{ apiToken: older, usedByThisCredential: false },
+			{ apiToken: newest, usedByThisCredential: true },
+		]);
 	});
 
 	it('renews a minted token that RingCX no longer accepts once, then lists the tokens', async () => {
@@ -199,11 +198,12 @@ describe('API Token > Get Many', () => {
 			// n8n calls preAuthentication after the 401: it asks whether the token still works, then mints.
 			'GET /api/v1/admin/token 401',
 			'POST /api/v1/auth/login 200',
+			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
 			'GET /api/v1/admin/token 200',
 		]);
 		expect(storedCredential.sessionToken).not.toBe(revoked);
-		expect(server.log[4].headers['x-auth-token']).toBe(storedCredential.sessionToken);
+		expect(server.log[5].headers['x-auth-token']).toBe(storedCredential.sessionToken);
 		expect(output).toEqual([
 			{ json: { apiToken: storedCredential.sessionToken, usedByThisCredential: true }, pairedItem: { item: 0 } },
 		]);
