@@ -18,6 +18,7 @@ import {
 	exchange,
 	isSuccess,
 	renewToken,
+	tokenCacheProperties,
 	requiredField,
 	textField,
 	type HttpHelpers,
@@ -173,20 +174,7 @@ export class RingCxApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#ringcx';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Session Token',
-			name: 'sessionToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Owner',
-			name: 'tokenOwner',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
+		...tokenCacheProperties(ringCxLifecycle, 'Session Token'),
 		{
 			displayName: 'Server',
 			name: 'server',

@@ -20,6 +20,7 @@ import {
 	providerErrorCode,
 	readOAuthToken,
 	renewToken,
+	tokenCacheProperties,
 	requiredField,
 	textField,
 	type HttpAnswer,
@@ -172,34 +173,7 @@ export class SatelliteApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#satellite';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Refresh Token',
-			name: 'refreshToken',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Expires At',
-			name: 'tokenExpiresAt',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Owner',
-			name: 'tokenOwner',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
+		...tokenCacheProperties(satelliteLifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

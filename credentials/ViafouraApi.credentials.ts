@@ -19,6 +19,7 @@ import {
 	isSuccess,
 	readOAuthToken,
 	renewToken,
+	tokenCacheProperties,
 	requiredField,
 	textField,
 	type HttpHelpers,
@@ -104,27 +105,7 @@ export class ViafouraApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#viafoura';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Expires At',
-			name: 'tokenExpiresAt',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Owner',
-			name: 'tokenOwner',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
+		...tokenCacheProperties(viafouraLifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

@@ -20,6 +20,7 @@ import {
 	providerErrorCode,
 	readOAuthToken,
 	renewToken,
+	tokenCacheProperties,
 	requiredField,
 	textField,
 	type HttpAnswer,
@@ -197,34 +198,7 @@ export class VirtuousApi implements ICredentialType {
 	};
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Refresh Token',
-			name: 'refreshToken',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Expires At',
-			name: 'tokenExpiresAt',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Token Owner',
-			name: 'tokenOwner',
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
+		...tokenCacheProperties(virtuousLifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

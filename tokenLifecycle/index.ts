@@ -6,3 +6,4 @@ export type { IssuedToken } from './oauthTokenResponse';
 export { cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from './renewToken';
 export type { TokenLifecycle } from './renewToken';
 export { textField, requiredField, baseUrlField } from './credentialInputs';
+export { tokenCacheProperties } from './tokenCacheProperties';
