@@ -225,6 +225,8 @@ test('a credential edited to another user is not used with the old token: the ne
 	).toEqual([
 		'GET /api/v1/admin/users 401 -',
 		'POST /api/v1/auth/login 200 -',
+		// The agent has no permanent token yet (listed with the login's auth token), so one is minted.
+		expect.stringMatching(/^GET \/api\/v1\/admin\/token 200 [0-9a-f-]{36}$/),
 		expect.stringMatching(/^POST \/api\/v1\/admin\/token 200 [0-9a-f-]{36}$/),
 		`GET /api/v1/admin/users 200 ${agentToken}`,
 	]);
