@@ -12,7 +12,7 @@ const HINTS: Record<number, string> = {
 	429: 'The provider is limiting requests; try again later or send fewer at once.',
 };
 
-function statusOf(error: Record<string, unknown>): number | undefined {
+export function statusOf(error: Record<string, unknown>): number | undefined {
 	const response = error.response as { status?: unknown } | undefined;
 	const candidates = [error.httpCode, response?.status, error.statusCode];
 	for (const candidate of candidates) {

@@ -2,8 +2,9 @@ import type { IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import { ringCxApiRoot, ringCxToken } from '../../credentials/RingCxApi.credentials';
 import { providerApiError } from '../../nodeExecution/providerApiError';
+import { withProviderRetries } from '../../nodeExecution/providerRetries';
 
-/** The only place the RingCX node talks HTTP: base URL, authentication and error mapping. */
+/** The only place the RingCX node talks HTTP: base URL, authentication, retries and error mapping. */
 export async function ringCxRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -12,12 +13,16 @@ export async function ringCxRequest(
 ): Promise<unknown> {
 	try {
 		const credentials = await context.getCredentials('ringCxApi', itemIndex);
-		return await context.helpers.httpRequestWithAuthentication.call(context, 'ringCxApi', {
+		return await withProviderRetries(
 			method,
-			baseURL: ringCxApiRoot(credentials),
-			url: path,
-			json: true,
-		});
+			async () =>
+				await context.helpers.httpRequestWithAuthentication.call(context, 'ringCxApi', {
+					method,
+					baseURL: ringCxApiRoot(credentials),
+					url: path,
+					json: true,
+				}),
+		);
 	} catch (error) {
 		throw providerApiError(context.getNode(), 'RingCX', error, itemIndex);
 	}

@@ -13,6 +13,7 @@ import {
 	satelliteClientFields,
 } from '../../credentials/SatelliteApi.credentials';
 import { providerApiError } from '../../nodeExecution/providerApiError';
+import { withProviderRetries } from '../../nodeExecution/providerRetries';
 import { describeProviderAnswer, isSuccess, providerErrorCode, type HttpAnswer } from '../../tokenLifecycle';
 
 const PROVIDER = 'Satellite';
@@ -31,13 +32,17 @@ export async function satelliteRequest(
 ): Promise<unknown> {
 	try {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE, itemIndex);
-		return await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+		return await withProviderRetries(
 			method,
-			baseURL: satelliteBaseUrl(credentials),
-			url: path,
-			body,
-			json: true,
-		});
+			async () =>
+				await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+					method,
+					baseURL: satelliteBaseUrl(credentials),
+					url: path,
+					body,
+					json: true,
+				}),
+		);
 	} catch (error) {
 		throw providerApiError(context.getNode(), PROVIDER, error, itemIndex);
 	}

@@ -2,6 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-
 
 import { viafouraBaseUrl } from '../../credentials/ViafouraApi.credentials';
 import { providerApiError } from '../../nodeExecution/providerApiError';
+import { withProviderRetries } from '../../nodeExecution/providerRetries';
 import { encodeForm } from '../../tokenLifecycle';
 
 const CREDENTIAL_TYPE = 'viafouraApi';
@@ -33,18 +34,22 @@ export function connectViafoura(context: IExecuteFunctions): ViafouraConnection 
 		async post(itemIndex, path, fields) {
 			try {
 				const credentials = await sharedCredentials();
-				const body: unknown = await context.helpers.httpRequestWithAuthentication.call(
-					context,
-					CREDENTIAL_TYPE,
-					{
-						method: 'POST',
-						url: `${viafouraBaseUrl(credentials.data ?? {})}${path}`,
-						headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-						// Encoded here, like the token request, so names with `&`, `+` or accents arrive intact.
-						body: encodeForm(fields),
-						json: true,
-					},
-					{ credentialsDecrypted: credentials },
+				const body: unknown = await withProviderRetries(
+					'POST',
+					async () =>
+						await context.helpers.httpRequestWithAuthentication.call(
+							context,
+							CREDENTIAL_TYPE,
+							{
+								method: 'POST',
+								url: `${viafouraBaseUrl(credentials.data ?? {})}${path}`,
+								headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+								// Encoded here, like the token request, so names with `&`, `+` or accents arrive intact.
+								body: encodeForm(fields),
+								json: true,
+							},
+							{ credentialsDecrypted: credentials },
+						),
 				);
 				return body !== null && typeof body === 'object' ? (body as IDataObject) : {};
 			} catch (error) {

@@ -191,7 +191,7 @@ test('with Continue On Fail a failing delete carries its error and the other ite
 	const output = result.nodeOutput('Delete Token');
 	expect(output).toHaveLength(3);
 	expect(output[0].error).toBe('RingCX answered HTTP 404 not_found');
-	expect(output[1].error).toBe('The "API Token" parameter is empty');
+	expect(output[1].error).toBe('The "API Token" of item 1 is empty');
 	expect(output[2]).toEqual({ deleted: true });
 	expect(provider.apiTokensOf(admin.userId)).not.toContain(spare);
 	const run = result.nodeRuns('Delete Token')[0] as { data?: { main?: Array<Array<{ pairedItem?: unknown }>> } };

@@ -270,8 +270,10 @@ describe('API Token > Delete', () => {
 		['a never set (its default is empty)', {}],
 	])('refuses %s "API Token" naming the parameter and the item, before any request', async (_case, parameters) => {
 		const error = await failureOf(runRingCxNode(passwordCredential(), { parameters: apiToken('delete', parameters) }));
-		expect(error.message).toBe('The "API Token" parameter is empty');
-		expect(error.description).toBe('Item 0 has no API token to delete.');
+		expect(error.message).toBe('The "API Token" of item 0 is empty');
+		expect(error.description).toBe(
+			'Give the permanent API token to delete, for example from the API Token > Get Many operation.',
+		);
 		expect(error.context?.itemIndex).toBe(0);
 		// Not even the credential's login: the input is checked first.
 		expect(server.log).toHaveLength(0);
@@ -289,7 +291,7 @@ describe('API Token > Delete', () => {
 		});
 
 		expect(output).toEqual([
-			{ json: { error: 'The "API Token" parameter is empty' }, pairedItem: { item: 0 } },
+			{ json: { error: 'The "API Token" of item 0 is empty' }, pairedItem: { item: 0 } },
 			{ json: { deleted: true }, pairedItem: { item: 1 } },
 		]);
 		expect(requestLines()).toEqual([`DELETE /api/v1/admin/token/${encodeURIComponent(doomed)} 204`]);
@@ -349,5 +351,39 @@ describe('User > Get Many', () => {
 		expect(error.message).toBe('RingCX answered HTTP 401 unauthorized');
 		// A pasted token cannot be renewed: n8n's one retry after the 401 sends the same token again.
 		expect(requestLines()).toEqual(['GET /api/v1/admin/users 401', 'GET /api/v1/admin/users 401']);
+	});
+});
+
+describe('when RingCX is busy (nodeExecution/providerRetries.ts)', () => {
+	it('waits out a 429 for as long as Retry-After says, then sends the request again', async () => {
+		const token = await mintApiToken();
+		server.failNext(1, { status: 429, retryAfter: 1, pathPrefix: '/api/v1/admin/users' });
+		const startedAt = Date.now();
+
+		const { output } = await runRingCxNode(pastedTokenCredential(token), { parameters: users({ returnAll: true }) });
+
+		expect(requestLines()).toEqual(['GET /api/v1/admin/users 429', 'GET /api/v1/admin/users 200']);
+		expect(Date.parse(server.log[1].at) - startedAt).toBeGreaterThanOrEqual(900);
+		expect(output.length).toBeGreaterThan(0);
+	});
+
+	it('sends a GET again after a 503, but gives up after three attempts with the provider status', async () => {
+		const token = await mintApiToken();
+		server.failNext(3, { status: 503, pathPrefix: '/api/v1/admin/users' });
+
+		const error = await failureOf(runRingCxNode(pastedTokenCredential(token), { parameters: users() }));
+
+		expect(error.message).toBe('RingCX answered HTTP 503 forced_failure');
+		expect(requestLines()).toEqual(Array(3).fill('GET /api/v1/admin/users 503'));
+	});
+
+	it('never sends a POST again after a 503: it may have created a token already', async () => {
+		const token = await mintApiToken();
+		server.failNext(1, { status: 503, pathPrefix: '/api/v1/admin/token' });
+
+		const error = await failureOf(runRingCxNode(pastedTokenCredential(token), { parameters: apiToken('create') }));
+
+		expect(error.message).toBe('RingCX answered HTTP 503 forced_failure');
+		expect(requestLines()).toEqual(['POST /api/v1/admin/token 503']);
 	});
 });

@@ -19,9 +19,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const apiToken = String(this.getNodeParameter('apiToken', itemIndex, '')).trim();
 	if (apiToken === '') {
-		throw new NodeOperationError(this.getNode(), 'The "API Token" parameter is empty', {
+		throw new NodeOperationError(this.getNode(), `The "API Token" of item ${itemIndex} is empty`, {
 			itemIndex,
-			description: `Item ${itemIndex} has no API token to delete.`,
+			description: 'Give the permanent API token to delete, for example from the API Token > Get Many operation.',
 		});
 	}
 	// Tokens contain ':' (aws80:…); encode it so the token stays one path segment.
