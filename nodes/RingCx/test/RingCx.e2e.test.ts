@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { N8nRestClient, N8nServer } from '../../../test/n8n/n8nServer';
 import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../../test/n8n/testBed';
 import { ProviderServer } from '../../../test/providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../../test/providers/ringcx';
@@ -236,4 +237,58 @@ test('a credential edited to another user is not used with the old token: the ne
 	expect(stored.tokenOwner).toMatch(/^[0-9a-f]{64}$/);
 	expect(stored.tokenOwner).not.toBe(saved.tokenOwner);
 	expect(stored.username).toBe(agent.username);
+});
+
+describe('in a running n8n: credential tests and executions share the one permanent token', () => {
+	// Its own provider, so the token counts start from nothing.
+	const freshProvider = createRingCx();
+	const freshServer = new ProviderServer(freshProvider);
+	const credential = { id: 'ringCxServerMode1', name: 'RingCX in the editor' };
+	let n8n: N8nServer;
+	let client: N8nRestClient;
+
+	beforeAll(async () => {
+		const apiRoot = `${await freshServer.listen()}/api`;
+		const users = listUsers(credential);
+		n8n = await N8nServer.start({
+			name: 'ringcx-server-mode',
+			credentials: [
+				{
+					...credential,
+					type: 'ringCxApi',
+					data: {
+						server: 'custom',
+						baseUrl: apiRoot,
+						authMethod: 'password',
+						username: admin.username,
+						password: admin.password,
+					},
+				},
+			],
+			workflows: [{ ...users, id: 'ringCxUsersServer' }],
+		});
+		client = await n8n.logIn();
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await freshServer.close();
+	});
+
+	test('a credential test, two executions and two more tests: one login, one permanent token', async () => {
+		await expect(client.testCredential(credential.id)).resolves.toMatchObject({ status: 'OK' });
+		for (let run = 0; run < 2; run++) {
+			const execution = await client.waitForExecution(await client.runWorkflow('ringCxUsersServer', 'Start'));
+			expect(execution.status).toBe('success');
+		}
+		await expect(client.testCredential(credential.id)).resolves.toMatchObject({ status: 'OK' });
+		await expect(client.testCredential(credential.id)).resolves.toMatchObject({ status: 'OK' });
+
+		expect(freshProvider.state.loginCount).toBe(1);
+		expect(freshProvider.state.mintCount).toBe(1);
+		const [token] = freshProvider.apiTokensOf(admin.userId);
+		expect(freshServer.requests('GET', '/api/v1/admin/users').map((call) => call.headers['x-auth-token'])).toEqual(
+			Array(5).fill(token),
+		);
+	});
 });
