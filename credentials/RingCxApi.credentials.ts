@@ -18,9 +18,9 @@ import {
 	exchange,
 	isSuccess,
 	renewToken,
-	tokenCacheProperties,
 	requiredField,
 	textField,
+	tokenCacheProperties,
 	type HttpHelpers,
 	type TokenLifecycle,
 } from '../tokenLifecycle';

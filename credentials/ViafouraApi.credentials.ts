@@ -19,9 +19,9 @@ import {
 	isSuccess,
 	readOAuthToken,
 	renewToken,
-	tokenCacheProperties,
 	requiredField,
 	textField,
+	tokenCacheProperties,
 	type HttpHelpers,
 	type TokenLifecycle,
 } from '../tokenLifecycle';
