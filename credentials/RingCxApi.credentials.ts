@@ -12,6 +12,7 @@ import type {
 
 import {
 	TokenLifecycleError,
+	attachToken,
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
@@ -260,8 +261,7 @@ export class RingCxApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	) => {
 		const token = ringCxToken(credentials);
-		if (token === '') return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-Auth-Token': token } };
+		return attachToken(requestOptions, 'X-Auth-Token', token);
 	};
 
 	test: ICredentialTestRequest = {

@@ -12,6 +12,7 @@ import type {
 
 import {
 	TokenLifecycleError,
+	attachToken,
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
@@ -248,8 +249,7 @@ export class SatelliteApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	) => {
 		const token = cachedToken(credentials, satelliteLifecycle);
-		if (token === '') return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+		return attachToken(requestOptions, 'Authorization', token);
 	};
 
 	/**

@@ -12,6 +12,7 @@ import type {
 
 import {
 	TokenLifecycleError,
+	attachToken,
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
@@ -144,8 +145,7 @@ export class ViafouraApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	) => {
 		const token = cachedToken(credentials, viafouraLifecycle);
-		if (token === '') return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+		return attachToken(requestOptions, 'Authorization', token);
 	};
 
 	/**

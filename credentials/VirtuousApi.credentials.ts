@@ -12,6 +12,7 @@ import type {
 
 import {
 	TokenLifecycleError,
+	attachToken,
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
@@ -281,8 +282,7 @@ export class VirtuousApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	) => {
 		const token = virtuousBearerToken(credentials);
-		if (token === '') return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+		return attachToken(requestOptions, 'Authorization', token);
 	};
 
 	test: ICredentialTestRequest = {

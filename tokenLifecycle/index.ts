@@ -7,3 +7,4 @@ export { cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from 
 export type { TokenLifecycle } from './renewToken';
 export { textField, requiredField, baseUrlField } from './credentialInputs';
 export { tokenCacheProperties } from './tokenCacheProperties';
+export { attachToken } from './attachToken';
