@@ -50,7 +50,10 @@ function readPort(variable: string, fallback: number): number {
 
 function providerPorts(useDefaults: boolean): Record<string, number> {
 	return Object.fromEntries(
-		Object.entries(PROVIDERS).map(([name, entry]) => [name, readPort(portVariable(name), useDefaults ? entry.defaultPort : 0)]),
+		Object.entries(PROVIDERS).map(([name, entry]) => [
+			name,
+			readPort(portVariable(name), useDefaults ? entry.defaultPort : 0),
+		]),
 	);
 }
 
@@ -75,11 +78,34 @@ function followProviders(setup: DemoSetup): () => void {
 		}
 		for (const { entry, server } of setup.entries) {
 			const messages = entry.messages?.(server) ?? [];
-			for (const message of messages.slice(seenMessages.get(entry.provider) ?? 0)) say(`  [${entry.provider}] ✉ ${message}`);
+			for (const message of messages.slice(seenMessages.get(entry.provider) ?? 0))
+				say(`  [${entry.provider}] ✉ ${message}`);
 			seenMessages.set(entry.provider, messages.length);
 		}
 	}, 500);
 	return () => clearInterval(timer);
+}
+
+/** Provider servers, then n8n with the demo credentials and examples; both stopped by shutDown(). */
+async function startDemoN8n(
+	name: string,
+	n8nPort: number,
+	ports: Record<string, number>,
+): Promise<{ setup: DemoSetup; server: N8nServer }> {
+	step('Starting the bundled provider servers');
+	const setup = await startDemoSetup(ports);
+	cleanups.push(async () => await setup.providers.close());
+
+	const server = await N8nServer.start({
+		name,
+		port: n8nPort,
+		credentials: setup.credentials,
+		workflows: setup.examples.map((example) => example.workflow),
+		activate: setup.examples.filter((example) => !example.manualTrigger).map((example) => example.workflow.id),
+		progress: step,
+	});
+	cleanups.push(async () => await server.stop());
+	return { setup, server };
 }
 
 async function startEditor(): Promise<void> {
@@ -106,19 +132,7 @@ async function startEditor(): Promise<void> {
 		});
 	});
 
-	step('Starting the bundled provider servers');
-	const setup = await startDemoSetup(ports);
-	cleanups.push(async () => await setup.providers.close());
-
-	const server = await N8nServer.start({
-		name: 'npm-start',
-		port: n8nPort,
-		credentials: setup.credentials,
-		workflows: setup.examples.map((example) => example.workflow),
-		activate: setup.examples.filter((example) => !example.manualTrigger).map((example) => example.workflow.id),
-		progress: step,
-	});
-	cleanups.push(async () => await server.stop());
+	const { setup, server } = await startDemoN8n('npm-start', n8nPort, ports);
 	if (stopRequested) return;
 
 	const editorUrl = `http://localhost:${server.port}`;
@@ -160,19 +174,7 @@ async function runDemo(): Promise<void> {
 		void shutDown().then(() => process.exit(130));
 	});
 
-	step('Starting the bundled provider servers');
-	const setup = await startDemoSetup(ports);
-	cleanups.push(async () => await setup.providers.close());
-
-	const server = await N8nServer.start({
-		name: 'npm-run-demo',
-		port: n8nPort,
-		credentials: setup.credentials,
-		workflows: setup.examples.map((example) => example.workflow),
-		activate: setup.examples.filter((example) => !example.manualTrigger).map((example) => example.workflow.id),
-		progress: step,
-	});
-	cleanups.push(async () => await server.stop());
+	const { setup, server } = await startDemoN8n('npm-run-demo', n8nPort, ports);
 
 	step('Running every example workflow once');
 	const client = await server.logIn();
@@ -189,7 +191,12 @@ async function runDemo(): Promise<void> {
 	}
 	say();
 	if (rows.length === 0) say('No example workflows found in examples/.');
-	else say(failed.length === 0 ? `All ${rows.length} example workflows succeeded.` : `${failed.length} of ${rows.length} example workflows failed.`);
+	else
+		say(
+			failed.length === 0
+				? `All ${rows.length} example workflows succeeded.`
+				: `${failed.length} of ${rows.length} example workflows failed.`,
+		);
 	process.exitCode = failed.length === 0 && rows.length > 0 ? 0 : 1;
 	await shutDown();
 }

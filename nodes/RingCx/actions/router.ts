@@ -1,5 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { resolveOperation } from '../../../nodeExecution/resolveOperation';
 import { executePerItem, type OperationResult } from '../../../nodeExecution/executePerItem';
 import * as apiToken from './apiToken';
 import * as user from './user';
@@ -12,12 +13,7 @@ const operations: Record<string, Record<string, Operation>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
+	const run = resolveOperation(this, operations);
 	// One item after another: a credential that must first mint its token does so once, for the first item.
 	return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
 }

@@ -1,5 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { resolveOperation } from '../../../nodeExecution/resolveOperation';
 import { executePerItem, type OperationResult } from '../../../nodeExecution/executePerItem';
 import * as otp from './otp';
 
@@ -10,12 +11,7 @@ const operations: Record<string, Record<string, Operation>> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
+	const run = resolveOperation(this, operations);
 	// One item after another: the first item that needs a client token gets it, the others reuse it.
 	return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
 }

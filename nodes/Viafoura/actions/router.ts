@@ -1,5 +1,6 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { resolveOperation } from '../../../nodeExecution/resolveOperation';
 import { executePerItem } from '../../../nodeExecution/executePerItem';
 import { connectViafoura, type ViafouraConnection } from '../transport';
 import * as session from './session';
@@ -17,12 +18,7 @@ const operations: Record<string, Record<string, Operation>> = {
 export const DEFAULT_CONCURRENCY = 5;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
+	const run = resolveOperation(this, operations);
 	if (!this.continueOnFail()) {
 		// One bad item stops the node; checking them all first means it stops before any reader is logged in or out.
 		for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) run.readInput.call(this, itemIndex);
