@@ -22,9 +22,10 @@ export class BoundedMemory<Value> {
 		this.entries.delete(key);
 		this.entries.set(key, { value, expiresAt: now + lifetimeMs });
 		if (this.entries.size <= this.maxEntries) return;
-		for (const [oldKey, entry] of this.entries) {
+		// A Map iterates in insertion order, and a renewed entry was re-inserted: the first ones are the oldest.
+		for (const oldKey of this.entries.keys()) {
 			if (this.entries.size <= this.maxEntries) break;
-			if (entry.expiresAt <= now || oldKey !== key) this.entries.delete(oldKey);
+			this.entries.delete(oldKey);
 		}
 	}
 

@@ -26,6 +26,8 @@ export interface ExchangeRequest {
 	 * token or trades a one-use refresh token is sent once.
 	 */
 	safeToRepeat?: boolean;
+	/** Gives up after this long; `TOKEN_REQUEST_TIMEOUT_MS` unless given. */
+	timeoutMs?: number;
 }
 
 /** Every token-endpoint request gives up after this long: a hung provider must not hang every item. */
@@ -80,7 +82,8 @@ export function retryWaitMs(answer: HttpAnswer | undefined, attempt: number, now
 export async function exchange(helpers: HttpHelpers, provider: string, request: ExchangeRequest): Promise<HttpAnswer> {
 	for (let attempt = 1; ; attempt++) {
 		const answer = await exchangeOnce(helpers, request);
-		const busy = answer === 'timeout' || answer === 'unreachable' || BUSY_STATUSES.has(answer.statusCode);
+		// A timeout is not sent again: the provider is slow, and every item waiting on this trip would wait again.
+		const busy = answer === 'unreachable' || (answer !== 'timeout' && BUSY_STATUSES.has(answer.statusCode));
 		const wait = busy ? retryWaitMs(typeof answer === 'string' ? undefined : answer, attempt) : 0;
 		if (busy && request.safeToRepeat && attempt < TOKEN_REQUEST_ATTEMPTS && wait <= MAX_RETRY_AFTER_MS) {
 			await sleep(wait);
@@ -88,7 +91,7 @@ export async function exchange(helpers: HttpHelpers, provider: string, request: 
 		}
 		if (answer === 'timeout') {
 			throw new TokenLifecycleError(
-				`${provider} did not answer at ${originOf(request.url)} within ${TOKEN_REQUEST_TIMEOUT_MS / 1000} seconds`,
+				`${provider} did not answer at ${originOf(request.url)} within ${(request.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS) / 1000} seconds`,
 				'The service may be overloaded. The credential is kept; run the workflow again later.',
 			);
 		}
@@ -113,7 +116,7 @@ async function exchangeOnce(
 		headers,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: TOKEN_REQUEST_TIMEOUT_MS,
+		timeout: request.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS,
 	};
 	if (request.basicAuth) {
 		headers.Authorization = basicAuthorization(request.basicAuth.username, request.basicAuth.password);
