@@ -68,6 +68,8 @@ export interface StartN8nServerOptions {
 	progress?: (line: string) => void;
 	/** Extra environment for `n8n start` (wins over the bed's). */
 	env?: Record<string, string>;
+	/** Extra environment for the bed, so also for the imports before the start (see CreateTestBedOptions.env). */
+	bedEnv?: Record<string, string>;
 }
 
 /** Fails with a message naming what the port is for and the variable that moves it. */
@@ -117,7 +119,7 @@ export class N8nServer {
 		// The first call installs the runtime (minutes, once per machine); the bed shares this promise.
 		await ensureN8nRuntime({ log: (line) => progress(`n8n runtime: ${line}`) });
 		progress('Preparing a fresh n8n user folder with this package installed (database migrations take a few seconds)');
-		const bed = await N8nTestBed.create({ name: options.name });
+		const bed = await N8nTestBed.create({ name: options.name, env: options.bedEnv });
 		let child: ChildProcess | undefined;
 		try {
 			const credentials = options.credentials ?? [];

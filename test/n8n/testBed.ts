@@ -217,6 +217,11 @@ export interface CreateTestBedOptions {
 	name: string;
 	/** Install this package into the bed (needs `npm run build` first). Default true. */
 	installPackage?: boolean;
+	/**
+	 * Extra environment for every n8n command of the bed (wins over the bed's), e.g. `DB_TYPE=postgresdb`
+	 * and its connection settings for a bed whose database is a Postgres server (queueCluster.ts).
+	 */
+	env?: Record<string, string>;
 }
 
 export class N8nTestBed {
@@ -233,7 +238,7 @@ export class N8nTestBed {
 		readonly env: Record<string, string>,
 	) {}
 
-	static async create({ name, installPackage = true }: CreateTestBedOptions): Promise<N8nTestBed> {
+	static async create({ name, installPackage = true, env: extraEnv = {} }: CreateTestBedOptions): Promise<N8nTestBed> {
 		const runtime = await ensureN8nRuntime();
 		const tarball = installPackage ? await packPackage() : undefined;
 		const rootDir = await mkdtemp(join(tmpdir(), `n8n-bed-${name.replace(/[^a-zA-Z0-9_-]+/g, '-')}-`));
@@ -271,6 +276,7 @@ export class N8nTestBed {
 				N8N_COMMUNITY_PACKAGES_PREVENT_LOADING: 'false',
 				GENERIC_TIMEZONE: 'UTC',
 				TZ: 'UTC',
+				...extraEnv,
 			};
 			const bed = new N8nTestBed(name, rootDir, userFolder, runtime, env);
 			await bed.warmUp(installPackage);
