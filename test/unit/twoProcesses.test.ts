@@ -11,6 +11,9 @@ import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
 import { VIRTUOUS_USERS, createVirtuous } from '../providers/virtuous';
 import { preAuthenticationContext } from '../support/n8nHttpRequest';
 
+// Loading the modules a second and third time compiles them again: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const ringCx = createRingCx();
 const virtuous = createVirtuous();
 const ringCxServer = new ProviderServer(ringCx);
