@@ -204,14 +204,12 @@ async function signInWithLogin(
 	if (waiting !== undefined && lifecycle.twoFactor) {
 		throw lifecycle.twoFactor.waitingForCode(new Date(waiting.sentAt), new Date(waiting.sentAt + CODE_WAIT_MS));
 	}
-	try {
-		return await lifecycle.acquire(helpers, credentials);
-	} catch (error) {
+	return await lifecycle.acquire(helpers, credentials).catch((error: unknown) => {
 		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') {
 			codeWaits.remember(signIn.login, { sentAt: Date.now() }, CODE_WAIT_MS);
 		}
 		throw error;
-	}
+	});
 }
 
 async function decide(

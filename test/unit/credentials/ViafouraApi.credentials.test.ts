@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../test/providers/viafoura';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { clearSignInMemory } from '../../tokenLifecycle';
-import { ViafouraApi } from '../ViafouraApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../providers/viafoura';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 
 const credentialType = new ViafouraApi();
 const provider = createViafoura();

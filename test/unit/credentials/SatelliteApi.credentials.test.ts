@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../test/providers/satellite';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { clearSignInMemory } from '../../tokenLifecycle';
-import { SatelliteApi } from '../SatelliteApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../providers/satellite';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 
 const someone = { ...SATELLITE_USERS[0], password: String(SATELLITE_USERS[0].password) };
 const giovanni = { ...SATELLITE_USERS[1], password: String(SATELLITE_USERS[1].password) };

@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../test/providers/ringcx';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { clearSignInMemory } from '../../tokenLifecycle';
-import { RingCxApi, ringCxToken } from '../RingCxApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { RingCxApi, ringCxToken } from '../../../credentials/RingCxApi.credentials';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */

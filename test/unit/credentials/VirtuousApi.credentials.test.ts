@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../test/providers/virtuous';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { ROTATION_RACE_MS, clearSignInMemory } from '../../tokenLifecycle';
-import { VirtuousApi, virtuousBearerToken } from '../VirtuousApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { ROTATION_RACE_MS, clearSignInMemory } from '../../../tokenLifecycle';
+import { VirtuousApi, virtuousBearerToken } from '../../../credentials/VirtuousApi.credentials';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();

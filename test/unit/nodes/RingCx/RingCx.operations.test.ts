@@ -5,12 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../../test/providers/ringcx';
-import { httpRequest } from '../../../test/support/n8nHttpRequest';
-import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
-import { RingCx } from '../RingCx.node';
+import { RingCxApi } from '../../../../credentials/RingCxApi.credentials';
+import { ProviderServer } from '../../../providers/providerServer';
+import { RINGCX_ACCOUNTS, createRingCx } from '../../../providers/ringcx';
+import { httpRequest } from '../../../support/n8nHttpRequest';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { RingCx } from '../../../../nodes/RingCx/RingCx.node';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 const runRingCxNode = nodeRunner({
