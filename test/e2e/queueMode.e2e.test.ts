@@ -214,10 +214,10 @@ beforeAll(async () => {
 		progress: (line) => process.stderr.write(`[queue mode] ${line}\n`),
 	});
 	client = await cluster.main.logIn();
-	const { servicesMs, mainMs, workersMs } = cluster.timings;
+	const { servicesMs, bedMs, startMs } = cluster.timings;
 	report(
 		`start-up: Postgres + Redis ${ms(servicesMs)} (install ${ms(cluster.services.timings.installMs)}), ` +
-			`main with imports and activation ${ms(mainMs)}, ${WORKERS} workers ${ms(workersMs)}`,
+			`user folder with migrations and imports ${ms(bedMs)}, main + ${WORKERS} workers until ready ${ms(startMs)}`,
 	);
 });
 

@@ -68,8 +68,11 @@ export interface StartN8nServerOptions {
 	progress?: (line: string) => void;
 	/** Extra environment for `n8n start` (wins over the bed's). */
 	env?: Record<string, string>;
-	/** Extra environment for the bed, so also for the imports before the start (see CreateTestBedOptions.env). */
-	bedEnv?: Record<string, string>;
+	/**
+	 * Start on this bed instead of a fresh one (e.g. one on a Postgres database, see queueCluster.ts);
+	 * the server owns it from then on and stop() disposes it.
+	 */
+	bed?: N8nTestBed;
 }
 
 /** Fails with a message naming what the port is for and the variable that moves it. */
@@ -118,8 +121,10 @@ export class N8nServer {
 
 		// The first call installs the runtime (minutes, once per machine); the bed shares this promise.
 		await ensureN8nRuntime({ log: (line) => progress(`n8n runtime: ${line}`) });
-		progress('Preparing a fresh n8n user folder with this package installed (database migrations take a few seconds)');
-		const bed = await N8nTestBed.create({ name: options.name, env: options.bedEnv });
+		if (!options.bed) {
+			progress('Preparing a fresh n8n user folder with this package installed (database migrations take a few seconds)');
+		}
+		const bed = options.bed ?? (await N8nTestBed.create({ name: options.name }));
 		let child: ChildProcess | undefined;
 		try {
 			const credentials = options.credentials ?? [];

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 
 import { N8nServer, type N8nExecution, type N8nRestClient } from './n8nServer';
 import { freePort, startQueueServices, type QueueServices } from './queueServices';
-import type { CredentialFixture, WorkflowFixture } from './testBed';
+import { N8nTestBed, type CredentialFixture, type WorkflowFixture } from './testBed';
 
 const READY_TIMEOUT_MS = 3 * 60 * 1000;
 const STOP_GRACE_MS = 15 * 1000;
@@ -47,10 +47,10 @@ export interface StartQueueClusterOptions {
 export interface QueueClusterTimings {
 	/** Installing (when needed) and starting Postgres and Redis. */
 	servicesMs: number;
-	/** Bed, imports, `n8n start` until ready, owner set-up, activations. */
-	mainMs: number;
-	/** From spawning the workers until all of them take jobs. */
-	workersMs: number;
+	/** The bed (package install, database migrations) and the imports of credentials and workflows. */
+	bedMs: number;
+	/** Main and workers, started side by side, until main is ready (owner set up, workflows active) and every worker takes jobs. */
+	startMs: number;
 }
 
 class QueueWorker {
@@ -151,34 +151,45 @@ export class N8nQueueCluster {
 		const services = await startQueueServices(progress);
 		const servicesMs = Date.now() - started;
 		const queueEnv = { EXECUTIONS_MODE: 'queue', ...services.redis.n8nEnv };
+		let bed: N8nTestBed | undefined;
 		let main: N8nServer | undefined;
 		const workers: QueueWorker[] = [];
 		try {
 			started = Date.now();
-			main = await N8nServer.start({
-				name: options.name,
-				credentials: options.credentials,
-				workflows: options.workflows,
-				activate: options.activate,
-				progress,
-				// The bed's imports and exports go to Postgres too.
-				bedEnv: services.postgres.n8nEnv,
-				env: { ...queueEnv, OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
-			});
-			const mainMs = Date.now() - started;
+			progress('Preparing a fresh n8n user folder on the Postgres database, with this package installed');
+			// The bed's commands (migrations, imports, exports) go to the Postgres database too.
+			bed = await N8nTestBed.create({ name: options.name, env: services.postgres.n8nEnv });
+			if (options.credentials?.length) await bed.importCredentials(options.credentials);
+			if (options.workflows?.length) await bed.importWorkflows(options.workflows);
+			const bedMs = Date.now() - started;
 
+			// The database is migrated: main and the workers can start side by side.
 			started = Date.now();
 			const count = options.workers ?? 2;
 			for (let index = 1; index <= count; index++) {
-				workers.push(await spawnWorker(main, index, queueEnv, options.concurrency ?? 10));
+				workers.push(await spawnWorker(bed, index, queueEnv, options.concurrency ?? 10));
 			}
-			await Promise.all(workers.map(async (worker) => await worker.waitUntilReady()));
-			const workersMs = Date.now() - started;
-			progress(`${count} workers are ready`);
-			return new N8nQueueCluster(services, main, workers, { servicesMs, mainMs, workersMs });
+			const [mainStart, workersReady] = await Promise.allSettled([
+				N8nServer.start({
+					name: options.name,
+					bed,
+					activate: options.activate,
+					progress,
+					env: { ...queueEnv, OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+				}),
+				Promise.all(workers.map(async (worker) => await worker.waitUntilReady())),
+			]);
+			if (mainStart.status === 'rejected') throw mainStart.reason;
+			main = mainStart.value;
+			if (workersReady.status === 'rejected') throw workersReady.reason;
+			const startMs = Date.now() - started;
+			progress(`main and ${count} workers are ready`);
+			return new N8nQueueCluster(services, main, workers, { servicesMs, bedMs, startMs });
 		} catch (error) {
 			await Promise.all(workers.map(async (worker) => await worker.stop()));
+			// main.stop() disposes the bed; a bed main never took is disposed here (twice is safe).
 			await main?.stop();
+			await bed?.dispose();
 			await services.stop();
 			throw error;
 		}
@@ -245,12 +256,11 @@ export class N8nQueueCluster {
 }
 
 async function spawnWorker(
-	main: N8nServer,
+	bed: N8nTestBed,
 	index: number,
 	queueEnv: Record<string, string>,
 	concurrency: number,
 ): Promise<QueueWorker> {
-	const { bed } = main;
 	// Its own n8n folder, as on its own machine, with the package installed the same way as on main.
 	const userFolder = join(bed.rootDir, `worker-${index}`);
 	await mkdir(join(userFolder, '.n8n'), { recursive: true });
