@@ -62,7 +62,7 @@ export function plannedChanges(home) {
 
 	update('README.md', (text) =>
 		text.replace(
-			new RegExp(`\\]\\((?:${HOME_PATTERN}/(?:blob|raw)/[\\w.-]+/)?((?:docs|examples)/[^)\\s#]+|LICENSE)\\)`, 'g'),
+			new RegExp(`\\]\\((?:${HOME_PATTERN}/(?:blob|raw)/[\\w.-]+/)?((?:docs|examples|\\.github)/[^)\\s#]+|LICENSE|CHANGELOG\\.md)\\)`, 'g'),
 			(_, path) => `](${home}/${/\.(png|jpe?g|gif|svg)$/.test(path) ? 'raw' : 'blob'}/${BRANCH}/${path})`,
 		),
 	);
