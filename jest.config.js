@@ -14,6 +14,7 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.e2e\\.test\\.ts$'],
+			setupFilesAfterEnv: ['<rootDir>/test/support/freshSignInMemory.ts'],
 		},
 		{
 			displayName: 'e2e',
