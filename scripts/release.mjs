@@ -1,12 +1,12 @@
 // `npm run release -- <version>`: prepares a release locally, with no network.
 //   1. refuses unless the git work tree is clean and <version> is a plain semver above package.json's;
-//   2. sets the version in package.json and package-lock.json;
+//   2. sets the version in package.json, package-lock.json and each per-provider packages/*/package.json;
 //   3. turns CHANGELOG.md's "## [Unreleased]" section into "## [<version>] - <date>" under a fresh, empty
 //      Unreleased heading (refusing if Unreleased is empty);
 //   4. commits "Release <version>" and makes the annotated tag v<version>.
 // Then `git push --follow-tags` starts .github/workflows/publish.yml, which publishes with provenance.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.cwd();
@@ -38,7 +38,12 @@ if (unreleased[1].trim() === '') fail('the Unreleased section of CHANGELOG.md is
 const date = new Date().toISOString().slice(0, 10);
 writeFileSync(changelogPath, changelog.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${version}] - ${date}\n`));
 
-for (const file of ['package.json', 'package-lock.json']) {
+const providerManifests = existsSync(join(root, 'packages'))
+	? readdirSync(join(root, 'packages'))
+			.map((name) => join('packages', name, 'package.json'))
+			.filter((file) => existsSync(join(root, file)))
+	: [];
+for (const file of ['package.json', 'package-lock.json', ...providerManifests]) {
 	const path = join(root, file);
 	const json = JSON.parse(readFileSync(path, 'utf8'));
 	json.version = version;
@@ -46,7 +51,7 @@ for (const file of ['package.json', 'package-lock.json']) {
 	writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
 }
 
-git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md');
+git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md', ...providerManifests);
 git('commit', '-q', '-m', `Release ${version}`);
 git('tag', '-a', `v${version}`, '-m', `Release ${version}`);
 process.stdout.write(`Release ${version} committed and tagged v${version}. Publish it with: git push --follow-tags\n`);

@@ -8,10 +8,16 @@
 //   - README.md (short, pointing at the provider's section of the main README) and LICENSE.
 // `--out <folder>` writes somewhere else (the unit tests do).
 //
+// n8n's scan also lints the source the npm provenance points at: it looks in the repository for the
+// package.json whose name is the package's, and lints package.json, nodes/ and credentials/ beside it. So
+// each provider package has a committed folder packages/n8n-nodes-<provider>/ holding the same package.json
+// and symbolic links to its node folder and credential file. The build writes both manifests; the unit
+// tests check the committed one is current (`npm run build:packages` after changing package.json).
+//
 // Virtuous is listed but not built: it has a credential and no node, and n8n's checks refuse a package
 // whose n8n.nodes is empty (n8n-nodes-base/community-package-json-n8n-nodes-empty and
 // @n8n/community-nodes/n8n-object-validation, both errors in the scan). It gets a package once it has a node.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +48,7 @@ function requiredFiles(entry, seen = new Set()) {
 	return seen;
 }
 
-function packageJson(provider, combined) {
+export function packageJson(provider, combined) {
 	const home = repositoryHome(combined);
 	const credential = `dist/credentials/${provider.credential}.credentials.js`;
 	return {
@@ -99,6 +105,30 @@ ${combined.license}, see LICENSE.
 `;
 }
 
+/** The committed source folder of one provider package: its package.json and links to its sources. */
+export function writeSourceFolder(provider, combined) {
+	const folder = join(root, 'packages', `n8n-nodes-${provider.id}`);
+	mkdirSync(join(folder, 'nodes'), { recursive: true });
+	mkdirSync(join(folder, 'credentials'), { recursive: true });
+	writeFileSync(join(folder, 'package.json'), `${JSON.stringify(packageJson(provider, combined), null, 2)}\n`);
+	const links = [
+		[join('nodes', provider.node), join('..', '..', '..', 'nodes', provider.node)],
+		[join('credentials', `${provider.credential}.credentials.ts`), join('..', '..', '..', 'credentials', `${provider.credential}.credentials.ts`)],
+	];
+	for (const [link, target] of links) {
+		const path = join(folder, link);
+		if (!existsSync(path) && !isLink(path)) symlinkSync(target, path);
+	}
+}
+
+function isLink(path) {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false;
+	}
+}
+
 export function buildProviderPackages(out = join(root, 'dist-packages')) {
 	if (!existsSync(join(dist, 'credentials'))) throw new Error('dist/ is missing: run npm run build first');
 	const combined = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -106,6 +136,7 @@ export function buildProviderPackages(out = join(root, 'dist-packages')) {
 	const built = [];
 	for (const provider of PROVIDERS) {
 		if (!provider.node) continue;
+		if (out === join(root, 'dist-packages')) writeSourceFolder(provider, combined);
 		const target = join(out, `n8n-nodes-${provider.id}`);
 		const entries = [join(dist, 'credentials', `${provider.credential}.credentials.js`)];
 		if (provider.node) entries.push(join(dist, 'nodes', provider.node, `${provider.node}.node.js`));

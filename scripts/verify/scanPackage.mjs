@@ -10,6 +10,8 @@
 //   node scripts/verify/scanPackage.mjs --pack [folder...]  # source leg + `npm pack` of the repository and of
 //                                                            # each folder given (e.g. dist-packages/*)
 //   node scripts/verify/scanPackage.mjs pkg.tgz dir/ ...    # source leg + tarballs or unpacked package folders
+//   source:<folder> as an argument adds a source leg on that folder (a per-provider package's committed
+//   folder in packages/, as n8n's scan finds it through the package's provenance)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,8 +94,14 @@ async function main(args) {
 	let targets = args.filter((a) => a !== '--pack');
 	if (args.includes('--pack')) {
 		const destination = mkdtempSync(join(tmpdir(), 'pack-'));
-		targets = [root, ...targets].map((folder) => pack(folder, destination));
+		const sources = targets.filter((t) => t.startsWith('source:'));
+		targets = [...sources, ...[root, ...targets.filter((t) => !sources.includes(t))].map((folder) => pack(folder, destination))];
 	}
+	for (const source of targets.filter((t) => t.startsWith('source:'))) {
+		const folder = resolve(source.slice('source:'.length));
+		legs.push([`source ${folder}`, () => scanFolder(folder, SOURCE_PATTERNS)]);
+	}
+	targets = targets.filter((t) => !t.startsWith('source:'));
 	for (const target of targets) {
 		legs.push([target, () => (statSync(target).isDirectory() ? scanFolder(resolve(target), TARBALL_PATTERNS) : scanTarball(target))]);
 	}

@@ -4,7 +4,7 @@
  * with require(), passes n8n's scan and packs smaller than the combined package.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 jest.setTimeout(180_000);
@@ -93,20 +93,37 @@ describe('one package per provider', () => {
 			expect(existsSync(join(folder, 'dist', 'nodes', node, instance.description.icon.light.replace('file:', '')))).toBe(true);
 		});
 
+		it("has a committed source folder in packages/ that n8n's scan finds through provenance", () => {
+			// Same package.json as the built one (run npm run build:packages after changing package.json) ...
+			const committed = join(ROOT, 'packages', `n8n-nodes-${id}`);
+			expect(readFileSync(join(committed, 'package.json'), 'utf8')).toBe(readFileSync(join(folder, 'package.json'), 'utf8'));
+			// ... and links to exactly its node folder and credential source.
+			expect(readdirSync(join(committed, 'nodes'))).toEqual([node]);
+			expect(realpathSync(join(committed, 'nodes', node))).toBe(realpathSync(join(ROOT, 'nodes', node)));
+			expect(readdirSync(join(committed, 'credentials'))).toEqual([`${credential}.credentials.ts`]);
+			expect(realpathSync(join(committed, 'credentials', `${credential}.credentials.ts`))).toBe(
+				realpathSync(join(ROOT, 'credentials', `${credential}.credentials.ts`)),
+			);
+		});
+
 		it('packs smaller than the combined package', () => {
 			expect(packedSize(folder)).toBeLessThan(packedSize(ROOT));
 		});
 	});
 
-	it("passes n8n's community-package scan, as does the combined package's source", () => {
+	it("passes n8n's community-package scan: built packages, their committed sources and the combined source", () => {
 		const run = spawnSync(
 			process.execPath,
-			[join(ROOT, 'scripts', 'verify', 'scanPackage.mjs'), ...PROVIDERS.map(({ id }) => join(OUT, `n8n-nodes-${id}`))],
+			[
+				join(ROOT, 'scripts', 'verify', 'scanPackage.mjs'),
+				...PROVIDERS.map(({ id }) => join(OUT, `n8n-nodes-${id}`)),
+				...PROVIDERS.map(({ id }) => `source:${join(ROOT, 'packages', `n8n-nodes-${id}`)}`),
+			],
 			// Jest sets NODE_ENV=test, which switches eslint-plugin-n8n-nodes-base to its own test fixtures.
 			{ cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
 		);
 		expect(run.stdout).not.toMatch(/FAIL/);
-		expect(run.stdout.match(/^ok /gm)).toHaveLength(PROVIDERS.length + 1);
+		expect(run.stdout.match(/^ok /gm)).toHaveLength(2 * PROVIDERS.length + 1);
 		expect(run.status).toBe(0);
 	});
 });

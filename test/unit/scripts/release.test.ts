@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -10,6 +10,8 @@ const SCRIPT = join(ROOT, 'scripts', 'release.mjs');
 function scratchRepository(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'release-'));
 	for (const file of ['package.json', 'package-lock.json', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(dir, file));
+	mkdirSync(join(dir, 'packages', 'n8n-nodes-satellite'), { recursive: true });
+	copyFileSync(join(ROOT, 'packages', 'n8n-nodes-satellite', 'package.json'), join(dir, 'packages', 'n8n-nodes-satellite', 'package.json'));
 	const git = (...args: string[]) => execFileSync('git', args, { cwd: dir });
 	git('init', '-q');
 	git('config', 'user.email', 'release@test.invalid');
@@ -40,6 +42,7 @@ describe('npm run release -- <version>', () => {
 		expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version).toBe(next);
 		const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
 		expect([lock.version, lock.packages[''].version]).toEqual([next, next]);
+		expect(JSON.parse(readFileSync(join(dir, 'packages', 'n8n-nodes-satellite', 'package.json'), 'utf8')).version).toBe(next);
 		const changelog = readFileSync(join(dir, 'CHANGELOG.md'), 'utf8');
 		expect(changelog).toContain(`## [Unreleased]\n\n## [${next}] - ${new Date().toISOString().slice(0, 10)}\n`);
 		expect(gitOut(dir, 'log', '-1', '--format=%s')).toBe(`Release ${next}`);
