@@ -285,7 +285,7 @@ export class VirtuousApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { authMethod: ['password'] } },
 		},
-		// A live one-time code is a secret for its few minutes; the lint rule only knows secret-sounding names.
+		// Not masked: a single-use code the credential empties once used (n8n's credential-unnecessary-password).
 		{
 			displayName: 'Verification Code',
 			name: 'otp',
