@@ -127,8 +127,8 @@ describe('description', () => {
 	it('has actions for the AI tool use and descriptions that start with a verb', () => {
 		const options = property('operation').options as Array<{ action?: string; description?: string }>;
 		expect(options.map((option) => option.action)).toEqual([
-			'Log a reader in to Viafoura',
-			'Log a reader out of Viafoura',
+			'Log a reader in',
+			'Log a reader out',
 		]);
 		for (const option of options) expect(option.description).toMatch(/^(Create|End) /);
 	});
