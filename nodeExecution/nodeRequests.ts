@@ -69,7 +69,8 @@ function positiveNumber(value: unknown, fallback: number): number {
  */
 export function readNodeRequestSettings(context: IExecuteFunctions): NodeRequestSettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const cancelSignal = (context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>).getExecutionCancelSignal;
+	const cancelSignal = (context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>)
+		.getExecutionCancelSignal;
 	return {
 		// An expression that gives no number falls back to the default rather than to no requests at all.
 		concurrency: positiveNumber(context.getNodeParameter('concurrency', 0, DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY),

@@ -14,7 +14,10 @@ function tooLong(context: IExecuteFunctions, label: string, itemIndex: number, m
 	return new NodeOperationError(
 		context.getNode(),
 		`The "${label}" of item ${itemIndex} is longer than ${maxLength} characters`,
-		{ itemIndex, description: `Check the expression or the field it reads: it gives more than a ${label.toLowerCase()}.` },
+		{
+			itemIndex,
+			description: `Check the expression or the field it reads: it gives more than a ${label.toLowerCase()}.`,
+		},
 	);
 }
 
