@@ -11,6 +11,7 @@
  *   npm run bench                        1,000 Viafoura logins, 200 items for the other rows
  *   npm run bench -- --quick             50 and 20 items: a smoke run (~3 min)
  *   npm run bench -- --only viafoura     rows whose id contains the text
+ *   npm run bench -- --items 300         that many items in every row
  *   npm run bench -- --repeat 3          warm runs per row (the median counts)
  *   npm run bench -- --out file.json     where the JSON goes (default docs/bench-results.json;
  *                                        --quick writes it to the temp folder)
@@ -46,6 +47,8 @@ interface Args {
 	label?: string;
 	/** The nodes' default Max Concurrent Requests, for the latency bound of rows that leave it alone. */
 	defaultConcurrency: number;
+	/** Overrides the item counts (all rows). */
+	items?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -74,6 +77,9 @@ function parseArgs(argv: string[]): Args {
 				break;
 			case '--label':
 				args.label = value();
+				break;
+			case '--items':
+				args.items = Number(value());
 				break;
 			case '--default-concurrency':
 				args.defaultConcurrency = Number(value());
@@ -147,7 +153,11 @@ async function main(): Promise<void> {
 		satellite: servers.satellite.url,
 		virtuous: servers.virtuous.url,
 	};
-	const sizes = args.quick ? { items: 50, smallItems: 20 } : { items: 1000, smallItems: 200 };
+	const sizes = args.items
+		? { items: args.items, smallItems: args.items }
+		: args.quick
+			? { items: 50, smallItems: 20 }
+			: { items: 1000, smallItems: 200 };
 	const rows = benchRows(urls, sizes).filter((row) => !args.only || row.id.includes(args.only));
 	if (rows.length === 0) throw new Error(`No row id contains "${args.only}"`);
 

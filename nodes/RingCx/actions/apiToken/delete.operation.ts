@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_ID_LENGTH, hasNoSpace } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
 import type { RingCxConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
@@ -19,7 +20,7 @@ export const description: INodeProperties[] = [
 
 /** The token to delete, checked before anything is sent. */
 export function readInput(this: IExecuteFunctions, itemIndex: number): string {
-	const value = this.getNodeParameter('apiToken', itemIndex, '') as unknown;
+	const value = itemParameter(this, 'apiToken', itemIndex, '');
 	const apiToken = typeof value === 'string' ? value.trim() : '';
 	if (apiToken === '') {
 		throw new NodeOperationError(this.getNode(), `The "API Token" of item ${itemIndex} is empty`, {

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
 import type { RingCxConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
@@ -28,8 +29,8 @@ export interface GetAllInput {
 }
 
 export function readInput(this: IExecuteFunctions, itemIndex: number): GetAllInput {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? 0 : Number(this.getNodeParameter('limit', itemIndex, 50));
+	const returnAll = itemParameter(this, 'returnAll', itemIndex, false) === true;
+	const limit = returnAll ? 0 : Number(itemParameter(this, 'limit', itemIndex, 50));
 	return { returnAll, limit: Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : 50 };
 }
 

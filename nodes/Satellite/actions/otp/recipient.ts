@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_TYPED_PHONE_LENGTH, isEmailAddress } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
 
 export type Channel = 'email' | 'phone';
 
@@ -71,10 +72,10 @@ function invalid(
 
 /** Reads and checks the item's email address or phone number, before anything is sent. */
 export function readRecipient(context: IExecuteFunctions, itemIndex: number): Recipient {
-	const channel = context.getNodeParameter('channel', itemIndex, 'email') as Channel;
+	const channel = itemParameter(context, 'channel', itemIndex, 'email') as Channel;
 	// Only the parameter of the chosen channel is read: each item's parameters are read once.
 	if (channel === 'phone') {
-		const typed = String(context.getNodeParameter('phone', itemIndex, '') ?? '').trim();
+		const typed = String(itemParameter(context, 'phone', itemIndex, '') ?? '').trim();
 		if (typed === '') {
 			throw invalid(
 				context,
@@ -103,7 +104,7 @@ export function readRecipient(context: IExecuteFunctions, itemIndex: number): Re
 			'Choose Email or Phone.',
 		);
 	}
-	const address = String(context.getNodeParameter('email', itemIndex, '') ?? '').trim();
+	const address = String(itemParameter(context, 'email', itemIndex, '') ?? '').trim();
 	if (address === '') {
 		throw invalid(
 			context,

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_CODE_LENGTH } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
 import type { SatelliteConnection } from '../../transport';
 import { readRecipient, recipientProperties } from './recipient';
 
@@ -31,7 +32,7 @@ export interface VerifyInput {
 /** The recipient and the code, checked before anything is sent. */
 export function readInput(this: IExecuteFunctions, itemIndex: number): VerifyInput {
 	const { address } = readRecipient(this, itemIndex);
-	const value = this.getNodeParameter('code', itemIndex, '') as unknown;
+	const value = itemParameter(this, 'code', itemIndex, '');
 	const code = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 	if (code === '') {
 		throw new NodeOperationError(this.getNode(), `The "Code" of item ${itemIndex} is empty`, {

@@ -1,10 +1,11 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { MAX_EMAIL_LENGTH, isEmailAddress } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
 
 /** A parameter as trimmed text; numbers (an ID from an expression) become text. */
 function parameterText(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = itemParameter(context, name, itemIndex, '');
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return '';
