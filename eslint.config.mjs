@@ -3,7 +3,7 @@ import { configs } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', '**/test/**', 'scripts/**', '*.config.{js,mjs}', 'gulpfile.js'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', '*.config.{js,mjs}', 'gulpfile.js'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tseslint.parser },

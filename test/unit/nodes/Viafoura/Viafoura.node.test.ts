@@ -5,12 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
-import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../../test/providers/viafoura';
-import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
-import { platformScriptTag } from '../actions/session/platformScriptTag';
-import { Viafoura } from '../Viafoura.node';
+import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
+import { ProviderServer } from '../../../providers/providerServer';
+import { VIAFOURA_SITE, createViafoura } from '../../../providers/viafoura';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { platformScriptTag } from '../../../../nodes/Viafoura/actions/session/platformScriptTag';
+import { Viafoura } from '../../../../nodes/Viafoura/Viafoura.node';
 
 const runViafouraNode = nodeRunner({
 	nodeType: Viafoura,

@@ -13,10 +13,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nServer } from '../../../test/n8n/n8nServer';
-import { N8nTestBed, REPO_ROOT, type WorkflowFixture, type WorkflowNodeFixture } from '../../../test/n8n/testBed';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../../test/providers/viafoura';
+import { N8nServer } from '../../n8n/n8nServer';
+import { N8nTestBed, REPO_ROOT, type WorkflowFixture, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIAFOURA_SITE, createViafoura } from '../../providers/viafoura';
 
 jest.setTimeout(15 * 60 * 1000);
 

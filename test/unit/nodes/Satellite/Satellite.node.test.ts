@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { Satellite } from '../Satellite.node';
+import { Satellite } from '../../../../nodes/Satellite/Satellite.node';
 
 const { description } = new Satellite();
 
@@ -77,7 +77,7 @@ describe('Satellite node description', () => {
 
 describe('the README example workflow', () => {
 	const example = JSON.parse(
-		readFileSync(join(__dirname, '..', '..', '..', 'examples', 'satellite-send-then-verify.json'), 'utf8'),
+		readFileSync(join(__dirname, '..', '..', '..', '..', 'examples', 'satellite-send-then-verify.json'), 'utf8'),
 	) as { nodes: Array<{ name: string; type: string; parameters: IDataObject; credentials?: IDataObject }> };
 	const satelliteNodes = example.nodes.filter((node) => node.type === 'n8n-nodes-token-auth.satellite');
 

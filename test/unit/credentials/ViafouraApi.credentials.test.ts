@@ -1,9 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../test/providers/viafoura';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { ViafouraApi } from '../ViafouraApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../providers/viafoura';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 
 const credentialType = new ViafouraApi();
 const provider = createViafoura();
@@ -168,11 +169,18 @@ describe('Viafoura API credential: failures', () => {
 		expect(`${error.message} ${error.description}`).not.toContain('not-the-key');
 	});
 
-	it('reports a provider failure by status and code only', async () => {
+	it('asks again after a 503, and reports a failure that lasts by status and code only', async () => {
 		server.failNext(1, { status: 503 });
+		expect((await preAuthenticate(siteCredentials())).accessToken).toEqual(expect.any(String));
+		expect(server.log.map((entry) => entry.status)).toEqual([503, 200]);
+
+		server.clearLog();
+		clearSignInMemory();
+		server.failNext(3, { status: 503 });
 		await expect(preAuthenticate(siteCredentials())).rejects.toThrow(
 			'Viafoura did not issue an access token (HTTP 503 forced_failure)',
 		);
+		expect(server.log.map((entry) => entry.status)).toEqual([503, 503, 503]);
 	});
 
 	it('validates inputs before any request, naming the field', async () => {

@@ -1,9 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../test/providers/satellite';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { SatelliteApi } from '../SatelliteApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../providers/satellite';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 
 const someone = { ...SATELLITE_USERS[0], password: String(SATELLITE_USERS[0].password) };
 const giovanni = { ...SATELLITE_USERS[1], password: String(SATELLITE_USERS[1].password) };
@@ -280,7 +281,8 @@ describe('Satellite API credential: password grant', () => {
 
 		const fields = await preAuthenticate(passwordCredentials({ username: someone.phone, password: code }));
 		expect(provider.userOfAccessToken(String(fields.accessToken))).toBe(someone.id);
-		// Single use: the same code does not work twice.
+		// Single use: the same code does not work twice (asked afresh, as by a process that did not see it used).
+		clearSignInMemory();
 		await expect(preAuthenticate(passwordCredentials({ username: someone.phone, password: code }))).rejects.toThrow(
 			'Satellite rejected the username or password (HTTP 400 invalid_grant)',
 		);

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { RingCx } from '../RingCx.node';
+import { RingCx } from '../../../../nodes/RingCx/RingCx.node';
 
 const { description } = new RingCx();
 

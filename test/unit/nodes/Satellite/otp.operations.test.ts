@@ -4,11 +4,11 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../test/providers/satellite';
-import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
-import { Satellite } from '../Satellite.node';
+import { SatelliteApi } from '../../../../credentials/SatelliteApi.credentials';
+import { ProviderServer } from '../../../providers/providerServer';
+import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../providers/satellite';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { Satellite } from '../../../../nodes/Satellite/Satellite.node';
 
 const [someone, giovanni, ana] = SATELLITE_USERS;
 const runSatelliteNode = nodeRunner({

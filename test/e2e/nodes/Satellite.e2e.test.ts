@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nTestBed, REPO_ROOT, type WorkflowFixture, type WorkflowNodeFixture } from '../../../test/n8n/testBed';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../test/providers/satellite';
+import { N8nTestBed, REPO_ROOT, type WorkflowFixture, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { ProviderServer } from '../../providers/providerServer';
+import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../providers/satellite';
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -6,10 +6,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nRestClient, N8nServer } from '../../../test/n8n/n8nServer';
-import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../../test/n8n/testBed';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../../test/providers/ringcx';
+import { N8nRestClient, N8nServer } from '../../n8n/n8nServer';
+import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { ProviderServer } from '../../providers/providerServer';
+import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
 
 jest.setTimeout(15 * 60 * 1000);
 

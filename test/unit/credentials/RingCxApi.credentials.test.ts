@@ -1,9 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../test/providers/ringcx';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { RingCxApi, ringCxToken } from '../RingCxApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { clearSignInMemory } from '../../../tokenLifecycle';
+import { RingCxApi, ringCxToken } from '../../../credentials/RingCxApi.credentials';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */
@@ -55,6 +56,7 @@ describe('RingCX API credential: username and password', () => {
 			'POST /api/v1/auth/login',
 			'GET /api/v1/admin/token',
 			'POST /api/v1/admin/token',
+			'GET /api/v1/admin/token',
 		]);
 		const [login, mint] = server.log;
 		expect(login.contentType).toBe('application/x-www-form-urlencoded');
@@ -134,6 +136,8 @@ describe('RingCX API credential: username and password', () => {
 		const first = await preAuthenticate(passwordCredentials());
 		const mintsBefore = provider.state.mintCount;
 		server.clearLog();
+		// Another n8n process (or this one after a restart) knows nothing of the token minted above.
+		clearSignInMemory();
 
 		const again = await preAuthenticate(passwordCredentials());
 
@@ -215,6 +219,7 @@ describe('RingCX API credential: after the credential is edited', () => {
 			'POST /api/v1/auth/login 200',
 			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
+			'GET /api/v1/admin/token 200',
 		]);
 		expect(server.log[0].form).toEqual({ username: agent.username, password: agent.password });
 		expect(fields).toEqual({ sessionToken: expect.stringMatching(/^aws80:/), tokenOwner: TOKEN_OWNER });

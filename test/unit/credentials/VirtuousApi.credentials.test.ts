@@ -1,9 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../test/providers/providerServer';
-import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../test/providers/virtuous';
-import { httpRequest, preAuthenticationContext } from '../../test/support/n8nHttpRequest';
-import { VirtuousApi, virtuousBearerToken } from '../VirtuousApi.credentials';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
+import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { ROTATION_RACE_MS, clearSignInMemory } from '../../../tokenLifecycle';
+import { VirtuousApi, virtuousBearerToken } from '../../../credentials/VirtuousApi.credentials';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();
@@ -96,6 +97,7 @@ describe('Virtuous API credential: password grant', () => {
 			refreshToken: expect.stringMatching(/^[0-9a-f]{32}$/),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			signInNeedsCode: '',
 			tokenOwner: TOKEN_OWNER,
 		});
 		const lifetime = Date.parse(String(fields.tokenExpiresAt)) - Date.now();
@@ -169,8 +171,13 @@ describe('Virtuous API credential: two-factor authentication', () => {
 		expect(server.log[0].rawBody).toBe(
 			`grant_type=password&username=director%40hopemission.test&password=Dir3ctor%20pass%2B2FA`,
 		);
-		// The HTTP Request node's second call must not text a second code.
-		await expect(preAuthenticate(credentials)).rejects.toThrow(error.message);
+		// The HTTP Request node's second call, and every later copy of the credential, must not text a second code.
+		const waiting = await preAuthenticationError(passwordCredentials(twoFactor));
+		expect(waiting.message).toMatch(
+			/^Virtuous texted a verification code at \d\d:\d\d UTC: enter it in the credential's "Verification Code" field and run again$/,
+		);
+		expect(waiting.description).toMatch(/No new code is requested before \d\d:\d\d UTC/);
+		expect(server.log).toHaveLength(1);
 		expect(provider.state.sentCodes.length - sentBefore).toBe(1);
 		expect(provider.latestCode(twoFactor.email)).toMatchObject({ phone: twoFactor.phone, code: /^\d{6}$/ });
 	});
@@ -196,6 +203,7 @@ describe('Virtuous API credential: two-factor authentication', () => {
 			refreshToken: expect.any(String),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			signInNeedsCode: 'true',
 			tokenOwner: TOKEN_OWNER,
 		});
 		expect(provider.latestCode(twoFactor.email)?.usedAt).toBeDefined();
@@ -224,6 +232,8 @@ describe('Virtuous API credential: two-factor authentication', () => {
 		await preAuthenticationError(passwordCredentials(twoFactor));
 		const used = textedCode();
 		await preAuthenticate(passwordCredentials(twoFactor, { otp: used }));
+		// Asked afresh, as by a process that did not see the code used.
+		clearSignInMemory();
 		const replay = await preAuthenticationError(passwordCredentials(twoFactor, { otp: used }));
 		expect(replay.message).toBe('Virtuous did not accept the verification code (HTTP 400 invalid_grant)');
 
@@ -277,6 +287,7 @@ describe('Virtuous API credential: refresh tokens', () => {
 			refreshToken: expect.any(String),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			signInNeedsCode: '',
 			tokenOwner: TOKEN_OWNER,
 		});
 		expect(fields.accessToken).not.toBe(firstAccessToken);
@@ -311,7 +322,8 @@ describe('Virtuous API credential: refresh tokens', () => {
 		server.failNext(1, { status: 503, pathPrefix: '/api/' });
 
 		expect(await preAuthenticate({ ...credentials })).toEqual({});
-		expect(routes()).toEqual(['GET /api/Organization/Current']);
+		// The check is a read, so it is asked again after the 503.
+		expect(routes()).toEqual(['GET /api/Organization/Current', 'GET /api/Organization/Current']);
 	});
 
 	it('falls back to the password grant only when Virtuous refuses the refresh token', async () => {
@@ -328,7 +340,7 @@ describe('Virtuous API credential: refresh tokens', () => {
 		expect(fields.refreshToken).toEqual(provider.refreshTokensOf(plain.email)[0]);
 	});
 
-	it('asks a two-factor user for a new code when the refresh token is refused, texting one code', async () => {
+	it('texts a two-factor user no code when the refresh token is refused, until it is still refused a minute later', async () => {
 		const credentials = await logIn(passwordCredentials(twoFactor, { otp: await freshCode() }));
 		expect(credentials.otp).toBe('');
 		provider.expireAllTokens();
@@ -336,10 +348,26 @@ describe('Virtuous API credential: refresh tokens', () => {
 		const sentBefore = provider.state.sentCodes.length;
 		server.clearLog();
 
-		const error = await preAuthenticationError({ ...credentials });
+		// Another process may have traded the refresh token a moment ago: fail this request, text nothing.
+		const raced = await preAuthenticationError({ ...credentials });
+		expect(raced.message).toBe('Virtuous refused the saved refresh token');
+		expect(raced.description).toContain('run the workflow again');
+		expect(server.log.map((entry) => entry.status)).toEqual([401, 400]);
+		// A second copy within the minute asks nothing more of Virtuous.
+		await expect(preAuthenticate({ ...credentials })).rejects.toThrow('Virtuous refused the saved refresh token');
+		expect(server.log.map((entry) => entry.status)).toEqual([401, 400, 401]);
+		expect(provider.state.sentCodes.length - sentBefore).toBe(0);
 
-		expect(error.message).toContain('Virtuous texted a verification code');
-		expect(server.log.map((entry) => entry.status)).toEqual([401, 400, 202]);
+		// Still refused after ROTATION_RACE_MS: no other process saved a new one, so the user must sign in again.
+		const now = Date.now();
+		jest.spyOn(Date, 'now').mockReturnValue(now + ROTATION_RACE_MS + 1_000);
+		try {
+			const error = await preAuthenticationError({ ...credentials });
+			expect(error.message).toContain('Virtuous texted a verification code');
+		} finally {
+			jest.restoreAllMocks();
+		}
+		expect(server.log.map((entry) => entry.status)).toEqual([401, 400, 401, 401, 202]);
 		expect(provider.state.sentCodes.length - sentBefore).toBe(1);
 	});
 
@@ -428,6 +456,7 @@ describe('Virtuous API credential: after the credential is edited', () => {
 			refreshToken: expect.any(String),
 			tokenExpiresAt: ISO_TIME,
 			otp: '',
+			signInNeedsCode: '',
 			tokenOwner: TOKEN_OWNER,
 		});
 		expect(fields.tokenOwner).not.toBe(credentials.tokenOwner);
@@ -485,6 +514,7 @@ describe('Virtuous API credential: description', () => {
 			['refreshToken', { password: true }],
 			['tokenExpiresAt', { password: true }],
 			['tokenOwner', { password: true }],
+			['signInNeedsCode', { password: true }],
 		]);
 	});
 

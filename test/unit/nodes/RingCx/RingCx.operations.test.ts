@@ -5,12 +5,12 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
-import { ProviderServer } from '../../../test/providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../../test/providers/ringcx';
-import { httpRequest } from '../../../test/support/n8nHttpRequest';
-import { CredentialStore, nodeRunner, type ParameterValue } from '../../../test/support/nodeExecutionContext';
-import { RingCx } from '../RingCx.node';
+import { RingCxApi } from '../../../../credentials/RingCxApi.credentials';
+import { ProviderServer } from '../../../providers/providerServer';
+import { RINGCX_ACCOUNTS, createRingCx } from '../../../providers/ringcx';
+import { httpRequest } from '../../../support/n8nHttpRequest';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { RingCx } from '../../../../nodes/RingCx/RingCx.node';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 const runRingCxNode = nodeRunner({
@@ -126,11 +126,12 @@ describe('API Token > Create', () => {
 			'POST /api/v1/auth/login 200',
 			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
+			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
 		]);
 		const sessionToken = String(storedCredential.sessionToken);
 		expect(sessionToken).toMatch(TOKEN_SHAPE);
-		expect(server.log[3].headers['x-auth-token']).toBe(sessionToken);
+		expect(server.log[4].headers['x-auth-token']).toBe(sessionToken);
 		expect(output[0].json.apiToken).toMatch(TOKEN_SHAPE);
 		expect(output[0].json.apiToken).not.toBe(sessionToken);
 		expect(provider.apiTokensOf(admin.userId)).toHaveLength(2);
@@ -201,9 +202,10 @@ describe('API Token > Get Many', () => {
 			'GET /api/v1/admin/token 200',
 			'POST /api/v1/admin/token 200',
 			'GET /api/v1/admin/token 200',
+			'GET /api/v1/admin/token 200',
 		]);
 		expect(storedCredential.sessionToken).not.toBe(revoked);
-		expect(server.log[5].headers['x-auth-token']).toBe(storedCredential.sessionToken);
+		expect(server.log[6].headers['x-auth-token']).toBe(storedCredential.sessionToken);
 		expect(output).toEqual([
 			{ json: { apiToken: storedCredential.sessionToken, usedByThisCredential: true }, pairedItem: { item: 0 } },
 		]);

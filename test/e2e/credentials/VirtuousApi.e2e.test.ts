@@ -8,9 +8,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../test/n8n/testBed';
-import { ProviderServer } from '../../test/providers/providerServer';
-import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../test/providers/virtuous';
+import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { ProviderServer } from '../../providers/providerServer';
+import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
 
 jest.setTimeout(15 * 60 * 1000);
 
