@@ -1,4 +1,4 @@
-import { sleepWithAbort, type IHttpRequestMethods } from 'n8n-workflow';
+import { sleep, type IHttpRequestMethods } from 'n8n-workflow';
 
 import { statusOf } from './providerApiError';
 
@@ -42,6 +42,26 @@ export function retryDelayMs(error: unknown, method: IHttpRequestMethods, attemp
 }
 
 /**
+ * Waits `ms`, or less when the execution is stopped meanwhile (then rejects). n8n-workflow 2.x,
+ * which n8n hands the package at run time, has `sleep` but no abortable sleep of its own.
+ */
+export async function sleepUnlessStopped(ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal === undefined) return await sleep(ms);
+	const stopped = () => new Error('The execution was stopped');
+	if (signal.aborted) throw stopped();
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(stopped());
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms), aborted]);
+	} finally {
+		if (onAbort) signal.removeEventListener('abort', onAbort);
+	}
+}
+
+/**
  * A pause every item of one node execution keeps. When the provider answers 429, it asks the caller,
  * not the one request, to slow down: every item waits out its Retry-After before sending anything,
  * so a limit never meets a burst of retries and new items.
@@ -57,7 +77,7 @@ export class SharedPause {
 	/** Resolves when no pause is set; rejects when the execution is stopped meanwhile. */
 	async wait(signal?: AbortSignal): Promise<void> {
 		for (let left = this.until - Date.now(); left > 0; left = this.until - Date.now()) {
-			await sleepWithAbort(left, signal);
+			await sleepUnlessStopped(left, signal);
 		}
 	}
 }
@@ -89,6 +109,6 @@ export async function withProviderRetries<T>(
 		const delay = retryDelayMs(outcome.error, method, attempt);
 		if (delay === undefined || signal?.aborted) throw outcome.error;
 		if (statusOfFailure(outcome.error) === 429) pause.extend(delay);
-		else await sleepWithAbort(delay, signal);
+		else await sleepUnlessStopped(delay, signal);
 	}
 }
