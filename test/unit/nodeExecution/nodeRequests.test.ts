@@ -129,7 +129,7 @@ describe('stopping the execution', () => {
 		const recording = recordingContext(viafouraLogin({ concurrency: 3 }), 20, async ({ options }) => {
 			// What n8n's HTTP client does with `abortSignal`: the request ends when the signal fires.
 			await new Promise((_resolve, reject) => {
-				options.abortSignal?.addEventListener('abort', () => reject(new Error('canceled')), { once: true });
+				options.abortSignal?.addEventListener?.('abort', () => reject(new Error('canceled')), { once: true });
 			});
 		});
 		const run = execute(Viafoura, recording.context);
