@@ -59,11 +59,13 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 		method: 'POST',
 		url: `${apiRoot}/v1/auth/login`,
 		body: { encoding: 'form', fields: { username, password } },
+		safeToRepeat: true,
 	});
 	if (answer.statusCode === 401 || answer.statusCode === 403) {
 		throw new TokenLifecycleError(
 			`${PROVIDER} rejected the username or password (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-			'Check the Username and Password in the RingCX API credential. No further login attempts are made until you change them or run again.',
+			'Check the Username and Password in the RingCX API credential. This login is not tried again for 15 minutes unless you change them, so the account is not locked by repeated attempts.',
+			'refusal',
 		);
 	}
 	const authToken = (answer.body as { authToken?: unknown } | undefined)?.authToken;
@@ -75,20 +77,42 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 	return authToken;
 }
 
-/** The user's most recently created permanent token, if it has any. */
-async function newestPermanentToken(
-	helpers: HttpHelpers,
-	apiRoot: string,
-	authToken: string,
-): Promise<string | undefined> {
+/** The user's permanent tokens, oldest first (the order RingCX lists them in). */
+async function permanentTokens(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string[]> {
 	const answer = await exchange(helpers, PROVIDER, {
 		method: 'GET',
 		url: `${apiRoot}/v1/admin/token`,
 		headers: { 'X-Auth-Token': authToken },
+		safeToRepeat: true,
 	});
-	if (!isSuccess(answer) || !Array.isArray(answer.body)) return undefined;
-	const tokens = answer.body.filter((token): token is string => typeof token === 'string' && token !== '');
-	return tokens.at(-1);
+	if (!isSuccess(answer) || !Array.isArray(answer.body)) return [];
+	return answer.body.filter((token): token is string => typeof token === 'string' && token !== '');
+}
+
+/**
+ * The one token to keep after minting `minted` for a user who had none. Another n8n process (a
+ * queue-mode worker) signing in with the same credential at the same moment may have minted one
+ * too; n8n gives nodes no lock across processes, so every process lists the tokens after minting,
+ * keeps the oldest, and deletes its own if that is not the one kept. All of them agree on the
+ * oldest, so one permanent token remains.
+ */
+async function keepOnePermanentToken(
+	helpers: HttpHelpers,
+	apiRoot: string,
+	authToken: string,
+	minted: string,
+): Promise<string> {
+	const tokens = await permanentTokens(helpers, apiRoot, authToken);
+	const kept = tokens[0];
+	if (kept === undefined || kept === minted || !tokens.includes(minted)) return minted;
+	const deleted = await exchange(helpers, PROVIDER, {
+		method: 'DELETE',
+		url: `${apiRoot}/v1/admin/token/${encodeURIComponent(minted)}`,
+		headers: { 'X-Auth-Token': authToken },
+		safeToRepeat: true,
+	});
+	// Could not delete ours: keep using it rather than leave a token nobody uses.
+	return isSuccess(deleted) ? kept : minted;
 }
 
 async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string> {
@@ -133,6 +157,7 @@ const ringCxLifecycle: TokenLifecycle = {
 			method: 'GET',
 			url: `${ringCxApiRoot(credentials)}/v1/admin/token`,
 			headers: { 'X-Auth-Token': token },
+			safeToRepeat: true,
 		});
 		return answer.statusCode !== 401;
 	},
@@ -147,11 +172,10 @@ const ringCxLifecycle: TokenLifecycle = {
 		);
 		// n8n's editor sends its blank copy of the hidden token with every re-test in the form that saved it,
 		// so a login does not mean the user has no token: adopt the newest one, and mint only if there is none.
-		return {
-			sessionToken:
-				(await newestPermanentToken(helpers, apiRoot, authToken)) ??
-				(await mintPermanentToken(helpers, apiRoot, authToken)),
-		};
+		const newest = (await permanentTokens(helpers, apiRoot, authToken)).at(-1);
+		if (newest !== undefined) return { sessionToken: newest };
+		const minted = await mintPermanentToken(helpers, apiRoot, authToken);
+		return { sessionToken: await keepOnePermanentToken(helpers, apiRoot, authToken, minted) };
 	},
 };
 

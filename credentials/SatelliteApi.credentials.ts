@@ -63,6 +63,8 @@ export async function requestSatelliteToken(
 		method: 'POST',
 		url: `${baseUrl}${SATELLITE_TOKEN_PATH}`,
 		body: { encoding: 'json', fields },
+		// Client-credentials and password grants change nothing at Satellite; a refresh token is used up.
+		safeToRepeat: fields.grant_type !== 'refresh_token',
 	});
 }
 
@@ -75,6 +77,7 @@ function clientRejected(answer: HttpAnswer): TokenLifecycleError {
 	return new TokenLifecycleError(
 		`${PROVIDER} rejected the client ID or client secret (${describeProviderAnswer(answer.statusCode, answer.body)})`,
 		'Check "Client ID" and "Client Secret" in the Satellite API credential: they are the API client set up in Satellite.',
+		'refusal',
 	);
 }
 
@@ -85,13 +88,15 @@ function grantFailure(answer: HttpAnswer, grantType: string): TokenLifecycleErro
 	if (grantType === 'password' && code === 'invalid_grant') {
 		return new TokenLifecycleError(
 			`${PROVIDER} rejected the username or password (${status})`,
-			'Check "Username" and "Password" in the Satellite API credential. No further attempts are made until you change them or run again.',
+			'Check "Username" and "Password" in the Satellite API credential. This login is not tried again for 15 minutes unless you change them.',
+			'refusal',
 		);
 	}
 	if (code === 'unsupported_grant_type' || code === 'unauthorized_client') {
 		return new TokenLifecycleError(
 			`${PROVIDER} does not allow this grant type for the API client (${status})`,
 			'Allow the grant for the API client in Satellite, or choose the other grant type in the credential.',
+			'refusal',
 		);
 	}
 	return new TokenLifecycleError(`${PROVIDER} did not issue a token (${status})`);

@@ -47,6 +47,7 @@ async function tokenIsAccepted(helpers: HttpHelpers, credentials: ICredentialDat
 		url: `${viafouraBaseUrl(credentials)}/rest/v1/accounts/logout`,
 		headers: { Authorization: `Bearer ${token}` },
 		body: { encoding: 'form', fields: { session: '' } },
+		safeToRepeat: true,
 	});
 	return answer.statusCode !== 401;
 }
@@ -79,11 +80,13 @@ const viafouraLifecycle: TokenLifecycle = {
 			// API keys are used exactly as Viafoura shows them; only the site ID is trimmed.
 			basicAuth: { username: textField(credentials, 'siteId'), password: String(credentials.apiKey) },
 			body: { encoding: 'form', fields: { grant_type: 'client_credentials', scope: 'accounts' } },
+			safeToRepeat: true,
 		});
 		if (answer.statusCode === 401 || answer.statusCode === 403) {
 			throw new TokenLifecycleError(
 				`${PROVIDER} rejected the site ID or API key (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-				'Check the Site ID and API Key in the Viafoura API credential (admin.viafoura.com > Settings > API Key). No further token requests are made until you change them or run again.',
+				'Check the Site ID and API Key in the Viafoura API credential (admin.viafoura.com > Settings > API Key). No token is requested with them again for 15 minutes unless you change them.',
+				'refusal',
 			);
 		}
 		if (!isSuccess(answer)) {

@@ -13,6 +13,7 @@ import type {
 import {
 	TokenLifecycleError,
 	attachToken,
+	NEEDS_CODE_FIELD,
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
@@ -59,14 +60,17 @@ async function requestToken(
 
 /**
  * What a granted token changes in the stored credential; a used verification code is cleared.
- * `refreshTokenIfNone` is kept when the answer carries no refresh token.
+ * `refreshTokenIfNone` is kept when the answer carries no refresh token. `needsCode` notes whether
+ * this login signs in with a texted code, so that no copy of the credential falls back to a
+ * sign-in that texts one after a refresh token was refused moments ago (see renewToken).
  */
-function savedTokenFields(issued: IssuedToken, refreshTokenIfNone: string): IDataObject {
+function savedTokenFields(issued: IssuedToken, refreshTokenIfNone: string, needsCode: boolean): IDataObject {
 	return {
 		accessToken: issued.accessToken,
 		refreshToken: issued.refreshToken ?? refreshTokenIfNone,
 		tokenExpiresAt: issued.expiresAt,
 		otp: '',
+		[NEEDS_CODE_FIELD]: needsCode ? 'true' : '',
 	};
 }
 
@@ -76,13 +80,29 @@ function refusalMentionsPassword(body: unknown): boolean {
 	return typeof description === 'string' && /password/i.test(description);
 }
 
+const ENTER_CODE =
+	'Open the Virtuous API credential, type the code from the text message into "Verification Code", save, and run the workflow again within a few minutes, before the code expires. The code is needed only this once: afterwards the credential renews its own tokens.';
+
 function codeSentError(codeWasSent: boolean): TokenLifecycleError {
 	const why = codeWasSent
 		? 'Virtuous did not take the verification code and texted a new one'
 		: 'Virtuous texted a verification code to the phone of this login';
 	return new TokenLifecycleError(
 		`${why}: enter it in the credential's "Verification Code" field and run again`,
-		'Open the Virtuous API credential, type the code from the text message into "Verification Code", save, and run the workflow again within a few minutes, before the code expires. The code is needed only this once: afterwards the credential renews its own tokens.',
+		ENTER_CODE,
+		'codeSent',
+	);
+}
+
+/** "17:42 UTC": times in error text are in UTC, which is what n8n's logs use too. */
+function clockTime(time: Date): string {
+	return `${time.toISOString().slice(11, 16)} UTC`;
+}
+
+function waitingForCodeError(sentAt: Date, nextCodeAt: Date): TokenLifecycleError {
+	return new TokenLifecycleError(
+		`Virtuous texted a verification code at ${clockTime(sentAt)}: enter it in the credential's "Verification Code" field and run again`,
+		`${ENTER_CODE} No new code is requested before ${clockTime(nextCodeAt)}; after that, a run without a code texts a new one.`,
 	);
 }
 
@@ -109,16 +129,18 @@ async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataD
 			throw new TokenLifecycleError(
 				`Virtuous did not accept the verification code (${status})`,
 				'The code was mistyped, already used, or has expired. If you mistyped it, correct "Verification Code" in the Virtuous API credential and run again. Otherwise empty that field, save, and run again: Virtuous will text a new code.',
+				'refusal',
 			);
 		}
 		throw new TokenLifecycleError(
 			`Virtuous rejected the email or password (${status})`,
-			'Check "Email" and "Password" in the Virtuous API credential. No further login attempts are made until you run again.',
+			'Check "Email" and "Password" in the Virtuous API credential. This login is not tried again for 15 minutes unless you change them.',
+			'refusal',
 		);
 	}
 	if (!isSuccess(answer)) throw new TokenLifecycleError(`Virtuous login failed (${status})`);
 	// A login without a refresh token leaves none: the stored one may belong to an earlier login.
-	return savedTokenFields(readOAuthToken(PROVIDER, answer), '');
+	return savedTokenFields(readOAuthToken(PROVIDER, answer), '', code !== '');
 }
 
 /**
@@ -149,6 +171,7 @@ const virtuousLifecycle: TokenLifecycle = {
 			method: 'GET',
 			url: `${virtuousBaseUrl(credentials)}/api/Organization/Current`,
 			headers: { Authorization: `Bearer ${token}` },
+			safeToRepeat: true,
 		});
 		// Only a 401 says the token is bad; a hiccup must not lead to a login that texts a code.
 		return answer.statusCode !== 401;
@@ -168,9 +191,18 @@ const virtuousLifecycle: TokenLifecycle = {
 				'Virtuous may be briefly unavailable. The saved sign-in is kept; run the workflow again later.',
 			);
 		}
-		return savedTokenFields(readOAuthToken(PROVIDER, answer), refreshToken);
+		return savedTokenFields(
+			readOAuthToken(PROVIDER, answer),
+			refreshToken,
+			textField(credentials, NEEDS_CODE_FIELD) === 'true',
+		);
 	},
 	acquire: passwordGrant,
+	twoFactor: {
+		codeEntered: (credentials) => verificationCode(credentials) !== '',
+		knownToNeedCode: (credentials) => textField(credentials, NEEDS_CODE_FIELD) === 'true',
+		waitingForCode: waitingForCodeError,
+	},
 };
 
 /**
@@ -253,13 +285,11 @@ export class VirtuousApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { authMethod: ['password'] } },
 		},
-		// A live one-time code is a secret for its few minutes; the lint rule only knows secret-sounding names.
-		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		// Not masked: a single-use code the credential empties once used (n8n's credential-unnecessary-password).
 		{
 			displayName: 'Verification Code',
 			name: 'otp',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			placeholder: '123456',
 			hint: 'Only needed when a run asks for it: then type the code Virtuous texted you, save, and run again. The credential clears it once used.',

@@ -24,7 +24,23 @@ export function requiredField(
 			`Fill in "${label}" in the credential and save it.`,
 		);
 	}
+	if (value.length > MAX_INPUT_LENGTH) {
+		throw new TokenLifecycleError(
+			`The ${provider} credential's "${label}" is longer than ${MAX_INPUT_LENGTH} characters`,
+			`Check "${label}" in the credential: it looks pasted twice or from the wrong place.`,
+		);
+	}
 	return value;
+}
+
+/** No login, secret or address is this long; a longer value is refused before any work is done on it. */
+export const MAX_INPUT_LENGTH = 4096;
+
+/** The text without trailing slashes, in one pass (a regular expression can backtrack on many slashes). */
+export function withoutTrailingSlashes(value: string): string {
+	let end = value.length;
+	while (end > 0 && value.charCodeAt(end - 1) === 47) end--;
+	return value.slice(0, end);
 }
 
 /** An http(s) URL without trailing slashes, or an error that names the field. */
@@ -34,7 +50,7 @@ export function baseUrlField(
 	label: string,
 	provider: string,
 ): string {
-	const value = requiredField(credentials, name, label, provider).replace(/\/+$/, '');
+	const value = withoutTrailingSlashes(requiredField(credentials, name, label, provider));
 	const parsed = URL.canParse(value) ? new URL(value) : undefined;
 	if (!parsed) {
 		throw new TokenLifecycleError(

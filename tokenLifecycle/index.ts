@@ -1,10 +1,11 @@
 export { TokenLifecycleError, describeProviderAnswer, providerErrorCode } from './tokenLifecycleError';
-export { exchange, encodeForm, basicAuthorization, isSuccess } from './httpExchange';
+export { exchange, encodeForm, basicAuthorization, isSuccess, TOKEN_REQUEST_TIMEOUT_MS } from './httpExchange';
 export type { HttpAnswer, HttpHelpers, ExchangeRequest, RequestBody } from './httpExchange';
 export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
 export type { IssuedToken } from './oauthTokenResponse';
-export { cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from './renewToken';
+export { REFRESH_TOKEN_FIELD, cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from './renewToken';
+export { CODE_WAIT_MS, REFUSAL_MEMORY_MS, ROTATION_RACE_MS, clearSignInMemory } from './signInMemory';
 export type { TokenLifecycle } from './renewToken';
 export { textField, requiredField, baseUrlField } from './credentialInputs';
-export { tokenCacheProperties } from './tokenCacheProperties';
+export { NEEDS_CODE_FIELD, tokenCacheProperties } from './tokenCacheProperties';
 export { attachToken } from './attachToken';

@@ -4,6 +4,20 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { textField } from './credentialInputs';
 import type { HttpHelpers } from './httpExchange';
 import { hasExpired } from './oauthTokenResponse';
+import {
+	CODE_WAIT_MS,
+	ISSUED_TOKEN_MEMORY_MS,
+	REFUSAL_MEMORY_MS,
+	ROTATION_RACE_MS,
+	codeWaits,
+	issuedTokens,
+	refusals,
+	refusedRefreshTokens,
+} from './signInMemory';
+import { TokenLifecycleError } from './tokenLifecycleError';
+
+/** The hidden field where a lifecycle with `refresh` keeps the refresh token. */
+export const REFRESH_TOKEN_FIELD = 'refreshToken';
 
 /** What a provider's credential tells the shared life cycle. */
 export interface TokenLifecycle {
@@ -27,8 +41,8 @@ export interface TokenLifecycle {
 	 */
 	identity(credentials: ICredentialDataDecryptedObject): string[];
 	/**
-	 * Inputs used by a single token trip, such as a one-time code: they keep trips for different
-	 * values apart, but a token obtained with them still belongs to the login once they are cleared.
+	 * Inputs used by a single sign-in, such as a one-time code: a refusal is remembered for them, but
+	 * a token obtained with them still belongs to the login once they are cleared.
 	 */
 	oneTimeInputs?(credentials: ICredentialDataDecryptedObject): string[];
 	/**
@@ -41,48 +55,28 @@ export interface TokenLifecycle {
 	refresh?(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
 	/** Gets a token from the user's login: the step that may mint, text a code, or count a failed login. */
 	acquire(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
+	/** For a provider whose sign-in can text a verification code. */
+	twoFactor?: {
+		/** Whether the user typed a verification code into the credential. */
+		codeEntered(credentials: ICredentialDataDecryptedObject): boolean;
+		/** Whether an earlier sign-in of this login needed a code (saved in the credential). */
+		knownToNeedCode(credentials: ICredentialDataDecryptedObject): boolean;
+		/** The error for a run that needs a token while a texted code can still be entered. */
+		waitingForCode(sentAt: Date, nextCodeAt: Date): TokenLifecycleError;
+	};
 }
 
 /**
  * Requests for the same login that need a token at the same moment (a batch of items sent
- * concurrently) share one trip to the token endpoint, so a batch mints one token and texts one
- * code. Entries live only while the trip is under way: this is not a token cache, the token lives
- * in the credential.
+ * concurrently) share one trip to the token endpoint. Entries live only while the trip is under way.
  */
 const tripsUnderWay = new Map<string, Promise<IDataObject>>();
 
-/**
- * n8n's legacy request helper (used by the HTTP Request node) calls `preAuthentication` a second time
- * with the same credentials object after ANY failure, including a failure of `preAuthentication`
- * itself. Remembering the failure on that object makes the second call repeat the answer instead
- * of repeating the login (a second wrong-password attempt, a second texted code).
- */
-const earlierFailure = Symbol('tokenLifecycle.earlierFailure');
+/** How many earlier tokens of one login are recognised as replaced. */
+const MAX_REPLACED = 32;
 
-/**
- * When a node shares one credentials object among its items (it passes `credentialsDecrypted` to
- * `httpRequestWithAuthentication`), n8n writes a renewed token into that object. An item whose
- * request went out with the old token and failed after the renewal then finds the new token there;
- * renewing again would throw that fresh token away. Within this window it is kept, and n8n's retry
- * uses it.
- */
-const renewedAt = Symbol('tokenLifecycle.renewedAt');
-const JUST_RENEWED_MS = 30_000;
-
-type CredentialsWithMemo = ICredentialDataDecryptedObject & { [earlierFailure]?: unknown; [renewedAt]?: number };
-
-function sha256(parts: string[]): string {
+function fingerprint(parts: string[]): string {
 	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
-}
-
-function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecryptedObject): string {
-	return sha256([
-		lifecycle.provider,
-		...lifecycle.identity(credentials),
-		...(lifecycle.oneTimeInputs?.(credentials) ?? []),
-		String(credentials[lifecycle.tokenField] ?? ''),
-		lifecycle.tokenOwnerField ? String(credentials[lifecycle.tokenOwnerField] ?? '') : '',
-	]);
 }
 
 /**
@@ -90,7 +84,7 @@ function tripKey(lifecycle: TokenLifecycle, credentials: ICredentialDataDecrypte
  * beside the token in `tokenOwnerField`. Throws when an input is unusable (e.g. a malformed URL).
  */
 export function tokenOwnerFingerprint(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return sha256(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
+	return fingerprint(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
 }
 
 /**
@@ -119,77 +113,189 @@ export function cachedToken(credentials: ICredentialDataDecryptedObject, lifecyc
 	return cachedTokenFits(credentials, lifecycle) ? textField(credentials, lifecycle.tokenField) : '';
 }
 
+/** One call's view of the sign-in: the fingerprints it is remembered under and what the copy holds. */
+interface SignIn {
+	/** The login: provider and identity. Tokens, texted codes and rotations are remembered under it. */
+	login: string;
+	/** The login plus what this attempt adds (a code, the refresh token held): refusals are remembered under it. */
+	attempt: string;
+	/** The cached token if it belongs to the current inputs, else ''. */
+	heldToken: string;
+	/** The stored refresh token if the cached token belongs to the current inputs, else ''. */
+	heldRefreshToken: string;
+	owner?: string;
+}
+
+function describeSignIn(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): SignIn {
+	const login = fingerprint(['login', lifecycle.provider, ...lifecycle.identity(credentials)]);
+	const fits = cachedTokenFits(credentials, lifecycle);
+	const heldRefreshToken = fits && lifecycle.refresh ? textField(credentials, REFRESH_TOKEN_FIELD) : '';
+	return {
+		login,
+		attempt: fingerprint(['attempt', login, heldRefreshToken, ...(lifecycle.oneTimeInputs?.(credentials) ?? [])]),
+		heldToken: fits ? textField(credentials, lifecycle.tokenField) : '',
+		heldRefreshToken,
+		owner: lifecycle.tokenOwnerField ? tokenOwnerFingerprint(credentials, lifecycle) : undefined,
+	};
+}
+
+/**
+ * The newest token this process got for the login, when the copy in hand holds none or one that it
+ * replaced: a copy read before the new token was saved, an item that started with the old token.
+ */
+function newerIssuedToken(signIn: SignIn, lifecycle: TokenLifecycle): IDataObject | undefined {
+	const issued = issuedTokens.recall(signIn.login);
+	if (issued === undefined || issued.fields[lifecycle.tokenField] === signIn.heldToken) return undefined;
+	const holdsReplaced =
+		signIn.heldToken === '' ||
+		issued.replaced.has(fingerprint([signIn.heldToken])) ||
+		(signIn.heldRefreshToken !== '' && issued.replaced.has(fingerprint([signIn.heldRefreshToken])));
+	return holdsReplaced ? { ...issued.fields } : undefined;
+}
+
+function rememberIssued(signIn: SignIn, fields: IDataObject, lifecycle: TokenLifecycle, now = Date.now()): void {
+	const previous = issuedTokens.recall(signIn.login, now);
+	const replaced = [...(previous?.replaced ?? [])];
+	const previousToken = previous?.fields[lifecycle.tokenField];
+	for (const old of [signIn.heldToken, signIn.heldRefreshToken, typeof previousToken === 'string' ? previousToken : '']) {
+		if (old !== '' && old !== fields[lifecycle.tokenField] && old !== fields[REFRESH_TOKEN_FIELD]) {
+			replaced.push(fingerprint([old]));
+		}
+	}
+	const expiresAt = lifecycle.expiresAtField ? Date.parse(String(fields[lifecycle.expiresAtField] ?? '')) : NaN;
+	const lifetime = Math.min(ISSUED_TOKEN_MEMORY_MS, Number.isFinite(expiresAt) ? expiresAt - 60_000 - now : Infinity);
+	if (lifetime <= 0) return;
+	issuedTokens.remember(
+		signIn.login,
+		{ fields: { ...fields }, issuedAt: now, replaced: new Set(replaced.slice(-MAX_REPLACED)) },
+		lifetime,
+		now,
+	);
+}
+
+function rotatedElsewhere(provider: string): TokenLifecycleError {
+	return new TokenLifecycleError(
+		`${provider} refused the saved refresh token`,
+		'Another n8n process (such as a queue-mode worker) may have renewed it a moment ago: run the workflow again and it uses the renewed token. If the refresh token is still refused a minute from now, the credential signs in again.',
+	);
+}
+
+/**
+ * A refused refresh token for a login whose sign-in texts a code: within a minute of the first
+ * refusal it is most likely a rotation by another process, so this request fails instead of texting
+ * the user. After that minute the sign-in goes ahead.
+ */
+function guardRotationRace(signIn: SignIn, lifecycle: TokenLifecycle, now = Date.now()): void {
+	const key = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
+	const seen = refusedRefreshTokens.recall(key, now);
+	if (seen === undefined) refusedRefreshTokens.remember(key, { firstRefusedAt: now }, REFUSAL_MEMORY_MS, now);
+	if (seen === undefined || now - seen.firstRefusedAt < ROTATION_RACE_MS) throw rotatedElsewhere(lifecycle.provider);
+}
+
+/** The sign-in itself, unless a code texted for this login can still be entered. */
+async function signInWithLogin(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+	signIn: SignIn,
+): Promise<IDataObject> {
+	const codeEntered = lifecycle.twoFactor?.codeEntered(credentials) ?? true;
+	const waiting = codeEntered ? undefined : codeWaits.recall(signIn.login);
+	if (waiting !== undefined && lifecycle.twoFactor) {
+		throw lifecycle.twoFactor.waitingForCode(new Date(waiting.sentAt), new Date(waiting.sentAt + CODE_WAIT_MS));
+	}
+	return await lifecycle.acquire(helpers, credentials).catch((error: unknown) => {
+		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') {
+			codeWaits.remember(signIn.login, { sentAt: Date.now() }, CODE_WAIT_MS);
+		}
+		throw error;
+	});
+}
+
 async function decide(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
+	signIn: SignIn,
 ): Promise<IDataObject> {
 	// A token (and refresh token) issued for other inputs is neither asked about nor traded in.
-	if (!cachedTokenFits(credentials, lifecycle)) return await lifecycle.acquire(helpers, credentials);
-	const token =
-		typeof credentials[lifecycle.tokenField] === 'string' ? (credentials[lifecycle.tokenField] as string) : '';
-	if (token !== '' && lifecycle.isAccepted) {
+	if (!cachedTokenFits(credentials, lifecycle)) return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	if (signIn.heldToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
-		if (!expiredByClock && (await lifecycle.isAccepted(helpers, token, credentials))) return {};
+		if (!expiredByClock && (await lifecycle.isAccepted(helpers, signIn.heldToken, credentials))) return {};
 	}
-	const refreshed = lifecycle.refresh ? await lifecycle.refresh(helpers, credentials) : undefined;
-	return refreshed ?? (await lifecycle.acquire(helpers, credentials));
+	if (lifecycle.refresh && signIn.heldRefreshToken !== '') {
+		// Whether a sign-in would text a code now: the login needs one and none is entered.
+		const sendsCode =
+			lifecycle.twoFactor !== undefined &&
+			!lifecycle.twoFactor.codeEntered(credentials) &&
+			lifecycle.twoFactor.knownToNeedCode(credentials);
+		const raceKey = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
+		// Refused moments ago: do not ask again, and do not text a code either.
+		if (sendsCode && refusedRefreshTokens.recall(raceKey) !== undefined) guardRotationRace(signIn, lifecycle);
+		else {
+			const refreshed = await lifecycle.refresh(helpers, credentials);
+			if (refreshed !== undefined) return refreshed;
+			if (sendsCode) guardRotationRace(signIn, lifecycle);
+		}
+	}
+	return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+}
+
+/** Runs `decide` once for all callers with the same attempt and held token; remembers what it learns. */
+async function sharedTrip(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+	signIn: SignIn,
+): Promise<IDataObject> {
+	const key = fingerprint(['trip', signIn.attempt, signIn.heldToken]);
+	let trip = tripsUnderWay.get(key);
+	if (!trip) {
+		trip = decide(helpers, credentials, lifecycle, signIn)
+			.then((fields) => {
+				if (fields[lifecycle.tokenField] === undefined) return fields;
+				const saved = signIn.owner !== undefined ? { ...fields, [lifecycle.tokenOwnerField!]: signIn.owner } : fields;
+				rememberIssued(signIn, saved, lifecycle);
+				codeWaits.forget(signIn.login);
+				return saved;
+			})
+			.catch((error: unknown) => {
+				if (error instanceof TokenLifecycleError && error.outcome === 'refusal') {
+					refusals.remember(signIn.attempt, error, REFUSAL_MEMORY_MS);
+				}
+				throw error;
+			})
+			.finally(() => tripsUnderWay.delete(key));
+		tripsUnderWay.set(key, trip);
+	}
+	return { ...(await trip) };
 }
 
 /**
  * The body of every credential's `preAuthentication`. n8n calls it when the cached token field is
  * empty, after a 401, before every credential test, and (HTTP Request node) after any failed
- * request. It returns the fields to save into the stored credential: a new token (with its owner's
- * fingerprint), a rotated refresh token, a cleared one-time code, or nothing when the cached token
- * is still good.
+ * request, each time with a fresh copy of the stored credential. It returns the fields to save into
+ * the stored credential: a new token (with its owner's fingerprint), a rotated refresh token, a
+ * cleared one-time code, or nothing when the cached token is still good.
+ *
+ * What it remembers in the process (see signInMemory.ts): a refused login is not tried again, a
+ * texted code is not followed by another, and a token it got is handed to copies that hold none or
+ * the one it replaced, so a batch signs in once.
  */
 export async function renewToken(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
-	const memo = credentials as CredentialsWithMemo;
-	if (memo[earlierFailure] !== undefined) throw memo[earlierFailure];
-	// Keeping a token renewed moments ago assumes the failure came from a request sent with the token it
-	// replaced. A lifecycle that can ask the provider (isAccepted) asks instead, in decide(): the renewed
-	// token may itself be the one refused, and keeping it would fail every request for the whole window.
-	const justRenewed = memo[renewedAt] !== undefined && Date.now() - memo[renewedAt] < JUST_RENEWED_MS;
-	if (justRenewed && !lifecycle.isAccepted && cachedTokenFits(credentials, lifecycle)) return {};
-	const outcome = await joinTrip(helpers, credentials, lifecycle).then(
-		(fields) => ({ fields }),
-		(error: unknown) => ({ error }),
-	);
-	if ('error' in outcome) {
-		Object.defineProperty(memo, earlierFailure, { value: outcome.error, enumerable: false, configurable: true });
-		throw outcome.error;
-	}
-	if (outcome.fields[lifecycle.tokenField] !== undefined) {
-		// Into the shared object at once: n8n stores it there only after saving the credential, and a
-		// request that fails meanwhile must find the new token, not renew the old one again.
-		Object.assign(credentials, outcome.fields);
-		Object.defineProperty(memo, renewedAt, { value: Date.now(), enumerable: false, configurable: true });
-	}
-	return outcome.fields;
-}
-
-async function joinTrip(
-	helpers: HttpHelpers,
-	credentials: ICredentialDataDecryptedObject,
-	lifecycle: TokenLifecycle,
-): Promise<IDataObject> {
 	lifecycle.validate(credentials);
-	const owner = lifecycle.tokenOwnerField ? tokenOwnerFingerprint(credentials, lifecycle) : undefined;
-	const key = tripKey(lifecycle, credentials);
-	let trip = tripsUnderWay.get(key);
-	if (!trip) {
-		trip = decide(helpers, credentials, lifecycle).finally(() => tripsUnderWay.delete(key));
-		tripsUnderWay.set(key, trip);
-	}
-	const fields = { ...(await trip) };
-	// Every new token is saved with the fingerprint of the inputs it was issued for.
-	if (lifecycle.tokenOwnerField && owner !== undefined && fields[lifecycle.tokenField] !== undefined) {
-		fields[lifecycle.tokenOwnerField] = owner;
-	}
+	const signIn = describeSignIn(credentials, lifecycle);
+	const refused = refusals.recall(signIn.attempt);
+	if (refused !== undefined) throw refused;
+
+	const fields = newerIssuedToken(signIn, lifecycle) ?? (await sharedTrip(helpers, credentials, lifecycle, signIn));
+	// Into the copy at once: a node that shares one copy among its items finds the new token there.
+	if (fields[lifecycle.tokenField] !== undefined) Object.assign(credentials, fields);
 	return fields;
 }

@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { TokenLifecycle } from './renewToken';
+import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './renewToken';
+
+/** Hidden field where a lifecycle with `twoFactor` notes that the login needs a texted code to sign in. */
+export const NEEDS_CODE_FIELD = 'signInNeedsCode';
 
 function hiddenSecret(displayName: string, name: string): INodeProperties {
 	return { displayName, name, type: 'hidden', typeOptions: { password: true }, default: '' };
@@ -14,8 +17,9 @@ function hiddenSecret(displayName: string, name: string): INodeProperties {
 export function tokenCacheProperties(lifecycle: TokenLifecycle, tokenLabel = 'Access Token'): INodeProperties[] {
 	return [
 		{ ...hiddenSecret(tokenLabel, lifecycle.tokenField), typeOptions: { expirable: true, password: true } },
-		...(lifecycle.refresh ? [hiddenSecret('Refresh Token', 'refreshToken')] : []),
+		...(lifecycle.refresh ? [hiddenSecret('Refresh Token', REFRESH_TOKEN_FIELD)] : []),
 		...(lifecycle.expiresAtField ? [hiddenSecret('Token Expires At', lifecycle.expiresAtField)] : []),
 		...(lifecycle.tokenOwnerField ? [hiddenSecret('Token Owner', lifecycle.tokenOwnerField)] : []),
+		...(lifecycle.twoFactor ? [hiddenSecret('Sign-In Needs Code', NEEDS_CODE_FIELD)] : []),
 	];
 }

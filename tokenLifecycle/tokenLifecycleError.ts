@@ -8,10 +8,20 @@
 export class TokenLifecycleError extends Error {
 	readonly description?: string;
 
-	constructor(message: string, description?: string) {
+	/**
+	 * What the failure says about trying again, which decides what the process remembers of it:
+	 * - `refusal`: the provider refused these inputs (wrong password, key or code) and will refuse them
+	 *   again; remembered for this login so no copy of the credential tries them again for a while.
+	 * - `codeSent`: the provider texted a verification code; no new sign-in is made while it can be used.
+	 * - `transient` (default): anything else (5xx, 429, no answer, a timeout); fails only this request.
+	 */
+	readonly outcome: 'refusal' | 'codeSent' | 'transient';
+
+	constructor(message: string, description?: string, outcome: TokenLifecycleError['outcome'] = 'transient') {
 		super(message);
 		this.name = 'TokenLifecycleError';
 		this.description = description;
+		this.outcome = outcome;
 	}
 }
 

@@ -56,8 +56,14 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		headers.Authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
 	}
 
-	const response = await fetch(target, { method, headers, body });
-	const raw = await response.text();
+	// axios (n8n's client) fails a request past `timeout` with code ECONNABORTED; so does this.
+	const signal = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+	const timedOut = (error: unknown): never => {
+		if (signal?.aborted) throw Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' });
+		throw error;
+	};
+	const response = await fetch(target, { method, headers, body, signal }).catch(timedOut);
+	const raw = await response.text().catch(timedOut);
 	let data: unknown = raw;
 	try {
 		data = raw === '' ? '' : (JSON.parse(raw) as unknown);

@@ -1,0 +1,7 @@
+/**
+ * Each unit test starts as a freshly started n8n process would: with no sign-in remembered (refusals,
+ * texted codes, issued tokens). Tests that pin what is remembered do so within one test.
+ */
+import { clearSignInMemory } from '../../tokenLifecycle';
+
+beforeEach(() => clearSignInMemory());
