@@ -1,5 +1,5 @@
 /** Which n8n runtime N8N_LINE selects, and that the two lines never share a cache folder. */
-import { RUNTIMES, defaultRuntimeDir, selectedRuntimeSpec } from './runtime';
+import { RUNTIMES, defaultRuntimeDir, selectedRuntimeSpec } from '../n8n/runtime';
 
 const saved = { ...process.env };
 afterEach(() => {
