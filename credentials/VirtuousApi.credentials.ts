@@ -285,13 +285,11 @@ export class VirtuousApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { authMethod: ['password'] } },
 		},
-		// A live one-time code is a secret for its few minutes; the lint rule only knows secret-sounding names.
-		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		// Not masked: a single-use code the credential empties once used (n8n's credential-unnecessary-password).
 		{
 			displayName: 'Verification Code',
 			name: 'otp',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			placeholder: '123456',
 			hint: 'Only needed when a run asks for it: then type the code Virtuous texted you, save, and run again. The credential clears it once used.',

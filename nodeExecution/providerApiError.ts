@@ -28,6 +28,13 @@ function bodyOf(error: Record<string, unknown>): unknown {
 	return response?.data ?? response?.body ?? context?.data;
 }
 
+/** Axios ends a request that outlives its `timeout` with ECONNABORTED (ETIMEDOUT for a connect timeout). */
+function isTimeout(error: Record<string, unknown>): boolean {
+	const cause = (error.cause ?? {}) as Record<string, unknown>;
+	const codes = [error.code, cause.code, (error.context as Record<string, unknown> | undefined)?.code];
+	return codes.some((code) => code === 'ECONNABORTED' || code === 'ETIMEDOUT');
+}
+
 /**
  * Turns any failure of a provider call into a NodeApiError whose text is fixed wording plus the
  * provider's status and error code. It is built from scratch rather than wrapping the client's
@@ -36,6 +43,12 @@ function bodyOf(error: Record<string, unknown>): unknown {
 export function providerApiError(node: INode, provider: string, error: unknown, itemIndex: number): NodeApiError {
 	const record = (error && typeof error === 'object' ? error : {}) as Record<string, unknown>;
 	const status = statusOf(record);
+	if (status === undefined && isTimeout(record)) {
+		const message = `${provider} did not answer in time`;
+		const description =
+			'The request took longer than the Timeout option of the node allows. Raise it, or try again later.';
+		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+	}
 	if (status === undefined) {
 		// No HTTP answer: a token-life-cycle error (already secret-free) or a connection failure.
 		const message =

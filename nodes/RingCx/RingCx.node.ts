@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
 import * as apiToken from './actions/apiToken';
 import { router } from './actions/router';
 import * as user from './actions/user';
@@ -38,6 +39,8 @@ export class RingCx implements INodeType {
 			},
 			...apiToken.description,
 			...user.description,
+			concurrencyProperty('RingCX'),
+			requestOptionsProperty,
 		],
 	};
 

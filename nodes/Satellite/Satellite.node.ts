@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
 import * as otp from './actions/otp';
 import { router } from './actions/router';
 
@@ -33,6 +34,8 @@ export class Satellite implements INodeType {
 				default: 'otp',
 			},
 			...otp.description,
+			concurrencyProperty('Satellite'),
+			requestOptionsProperty,
 		],
 	};
 

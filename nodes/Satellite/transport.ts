@@ -1,5 +1,6 @@
 import {
 	NodeApiError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -12,6 +13,7 @@ import {
 	satelliteBaseUrl,
 	satelliteClientFields,
 } from '../../credentials/SatelliteApi.credentials';
+import { sharedCredentials, type NodeRequestSettings } from '../../nodeExecution/nodeRequests';
 import { providerApiError } from '../../nodeExecution/providerApiError';
 import { withProviderRetries } from '../../nodeExecution/providerRetries';
 import { describeProviderAnswer, isSuccess, providerErrorCode, type HttpAnswer } from '../../tokenLifecycle';
@@ -19,33 +21,52 @@ import { describeProviderAnswer, isSuccess, providerErrorCode, type HttpAnswer }
 const PROVIDER = 'Satellite';
 const CREDENTIAL_TYPE = 'satelliteApi';
 
+/** The Satellite API as one node execution sees it. */
+export interface SatelliteConnection {
+	/** Sends a JSON request with the credential's token and answers the parsed body. */
+	request(itemIndex: number, method: IHttpRequestMethods, path: string, body: IDataObject): Promise<unknown>;
+	/** Trades a one-time password for that user's tokens (see exchangeOneTimePassword). */
+	exchangeOneTimePassword(itemIndex: number, username: string, code: string): Promise<IDataObject>;
+}
+
 /**
  * The only place the Satellite node calls the API with the credential's token: base URL,
- * authentication (the credential gets and renews the token) and error mapping.
+ * authentication (the credential gets and renews the token) and error mapping. The credential is
+ * read once per execution and that one object goes with every item's request, so the client token
+ * fetched for the first item serves all the others; base URL, timeout, cancel signal and the pause
+ * a 429 asks for are likewise set once.
  */
-export async function satelliteRequest(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	method: IHttpRequestMethods,
-	path: string,
-	body: IDataObject,
-): Promise<unknown> {
-	try {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE, itemIndex);
-		return await withProviderRetries(
-			method,
-			async () =>
-				await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+export function connectSatellite(context: IExecuteFunctions, settings: NodeRequestSettings): SatelliteConnection {
+	const credentials = sharedCredentials(context, CREDENTIAL_TYPE);
+	let baseURL: string | undefined;
+	const { timeout, abortSignal, pause } = settings;
+	return {
+		async request(itemIndex, method, path, body) {
+			try {
+				const shared = await credentials();
+				baseURL ??= satelliteBaseUrl(shared.data ?? {});
+				return await withProviderRetries(
 					method,
-					baseURL: satelliteBaseUrl(credentials),
-					url: path,
-					body,
-					json: true,
-				}),
-		);
-	} catch (error) {
-		throw providerApiError(context.getNode(), PROVIDER, error, itemIndex);
-	}
+					async () =>
+						await context.helpers.httpRequestWithAuthentication.call(
+							context,
+							CREDENTIAL_TYPE,
+							{ method, baseURL, url: path, body, json: true, timeout, abortSignal },
+							{ credentialsDecrypted: shared },
+						),
+					{ pause, signal: abortSignal },
+				);
+			} catch (error) {
+				throw providerApiError(context.getNode(), PROVIDER, error, itemIndex);
+			}
+		},
+		async exchangeOneTimePassword(itemIndex, username, code) {
+			const shared = await credentials().catch((error: unknown) => {
+				throw providerApiError(context.getNode(), PROVIDER, error, itemIndex);
+			});
+			return await exchangeOneTimePassword(context, itemIndex, shared.data ?? {}, username, code);
+		},
+	};
 }
 
 function apiError(
@@ -69,13 +90,13 @@ function apiError(
  * password, the address it went to is the username). Only the API client's ID and secret come
  * from the credential; the credential's own token plays no part.
  */
-export async function exchangeOneTimePassword(
+async function exchangeOneTimePassword(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	credentials: ICredentialDataDecryptedObject,
 	username: string,
 	code: string,
 ): Promise<IDataObject> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const answer = await requestSatelliteToken(context.helpers, satelliteBaseUrl(credentials), {
 		grant_type: 'password',
 		...satelliteClientFields(credentials),

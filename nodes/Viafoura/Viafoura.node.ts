@@ -6,7 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, router } from './actions/router';
+import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
+import { router } from './actions/router';
 import * as session from './actions/session';
 
 export class Viafoura implements INodeType {
@@ -33,15 +34,8 @@ export class Viafoura implements INodeType {
 				default: 'session',
 			},
 			...session.description,
-			{
-				displayName: 'Max Concurrent Requests',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'How many items are sent to Viafoura at the same time. Output items keep the order of the input items.',
-			},
+			concurrencyProperty('Viafoura'),
+			requestOptionsProperty,
 		],
 	};
 

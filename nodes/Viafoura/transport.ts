@@ -1,6 +1,7 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { viafouraBaseUrl } from '../../credentials/ViafouraApi.credentials';
+import { sharedCredentials, type NodeRequestSettings } from '../../nodeExecution/nodeRequests';
 import { providerApiError } from '../../nodeExecution/providerApiError';
 import { withProviderRetries } from '../../nodeExecution/providerRetries';
 import { encodeForm } from '../../tokenLifecycle';
@@ -16,25 +17,26 @@ export interface ViafouraConnection {
 /**
  * The only place the Viafoura node talks HTTP: base URL, authentication and error mapping.
  *
- * The credentials are read once per execution and that one object is handed to every item's request.
- * n8n writes a renewed token into it, so when the token is refused half-way through a batch the
- * items still in flight and all later ones use the single replacement instead of each fetching its own.
+ * Everything that is the same for every item is worked out once per execution: the credential
+ * (read once and that one object handed to every item's request; n8n writes a renewed token into
+ * it, so when the token is refused half-way through a batch the items still in flight and all
+ * later ones use the single replacement), the base URL, the timeout, the cancel signal, and the
+ * pause a 429 asks of every item.
  */
-export function connectViafoura(context: IExecuteFunctions): ViafouraConnection {
-	let shared: Promise<ICredentialsDecrypted> | undefined;
-	const sharedCredentials = async (): Promise<ICredentialsDecrypted> => {
-		shared ??= context.getCredentials(CREDENTIAL_TYPE).then((data) => {
-			const { id, name } = context.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
-			return { id: id ?? '', name: name ?? '', type: CREDENTIAL_TYPE, data };
-		});
-		return await shared;
-	};
+export function connectViafoura(context: IExecuteFunctions, settings: NodeRequestSettings): ViafouraConnection {
+	const credentials = sharedCredentials(context, CREDENTIAL_TYPE);
+	let baseUrl: string | undefined;
+	const { timeout, abortSignal, pause } = settings;
 
 	return {
 		async post(itemIndex, path, fields) {
 			try {
-				const credentials = await sharedCredentials();
-				const body: unknown = await withProviderRetries(
+				const shared = await credentials();
+				baseUrl ??= viafouraBaseUrl(shared.data ?? {});
+				const url = `${baseUrl}${path}`;
+				// Encoded here, like the token request, so names with `&`, `+` or accents arrive intact.
+				const body = encodeForm(fields);
+				const answer: unknown = await withProviderRetries(
 					'POST',
 					async () =>
 						await context.helpers.httpRequestWithAuthentication.call(
@@ -42,16 +44,18 @@ export function connectViafoura(context: IExecuteFunctions): ViafouraConnection 
 							CREDENTIAL_TYPE,
 							{
 								method: 'POST',
-								url: `${viafouraBaseUrl(credentials.data ?? {})}${path}`,
+								url,
 								headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-								// Encoded here, like the token request, so names with `&`, `+` or accents arrive intact.
-								body: encodeForm(fields),
+								body,
 								json: true,
+								timeout,
+								abortSignal,
 							},
-							{ credentialsDecrypted: credentials },
+							{ credentialsDecrypted: shared },
 						),
+					{ pause, signal: abortSignal },
 				);
-				return body !== null && typeof body === 'object' ? (body as IDataObject) : {};
+				return answer !== null && typeof answer === 'object' ? (answer as IDataObject) : {};
 			} catch (error) {
 				throw providerApiError(context.getNode(), 'Viafoura', error, itemIndex);
 			}

@@ -11,6 +11,8 @@
  * Things about n8n 2.41.1 this relies on (read from its dist/, verified by running it):
  *   - `/healthz` answers as soon as the HTTP server listens (before the migrations);
  *     `/healthz/readiness` answers 200 only when the database is migrated and n8n is fully up.
+ *     (n8n 1.123 answers it once the database is migrated, seconds before its REST routes exist;
+ *     `/rest/settings` is mounted right after the REST controllers in both lines, so ready means both.)
  *   - `POST /rest/owner/setup` {email, firstName, lastName, password} works once, without a login;
  *     the password needs 8-64 characters, a digit and an uppercase letter.
  *   - `POST /rest/login` {emailOrLdapLoginId, password} sets the `n8n-auth` cookie; over plain http
@@ -235,9 +237,14 @@ export class N8nServer {
 				}
 				throw new Error(`n8n exited (${this.child.exitCode ?? this.child.signalCode}) before it was ready:\n${tail}`);
 			}
-			const ready = await fetch(`${this.url}/healthz/readiness`)
-				.then((response) => response.status === 200)
-				.catch(() => false);
+			const answers = (path: string) =>
+				fetch(`${this.url}${path}`)
+					.then(async (response) => {
+						await response.arrayBuffer();
+						return response.status === 200;
+					})
+					.catch(() => false);
+			const ready = (await answers('/healthz/readiness')) && (await answers('/rest/settings'));
 			if (ready) return;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}

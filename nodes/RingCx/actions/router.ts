@@ -1,19 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { resolveOperation } from '../../../nodeExecution/resolveOperation';
-import { executePerItem, type OperationResult } from '../../../nodeExecution/executePerItem';
+import { executeOperation, type ItemOperation } from '../../../nodeExecution/executePerItem';
+import { readNodeRequestSettings } from '../../../nodeExecution/nodeRequests';
+import { connectRingCx, type RingCxConnection } from '../transport';
 import * as apiToken from './apiToken';
 import * as user from './user';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
-
-const operations: Record<string, Record<string, Operation>> = {
-	apiToken: { create: apiToken.create.execute, delete: apiToken.delete.execute, getAll: apiToken.getAll.execute },
-	user: { getAll: user.getAll.execute },
+const operations: Record<string, Record<string, ItemOperation<unknown, RingCxConnection>>> = {
+	apiToken: { create: apiToken.create, delete: apiToken.delete, getAll: apiToken.getAll },
+	user: { getAll: user.getAll },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const run = resolveOperation(this, operations);
-	// One item after another: a credential that must first mint its token does so once, for the first item.
-	return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
+	const operation = resolveOperation(this, operations);
+	const settings = readNodeRequestSettings(this);
+	// The first item goes alone (executePerItem): a credential that must first mint its token does so once.
+	return await executeOperation(this, operation, connectRingCx(this, settings), {
+		concurrency: settings.concurrency,
+		signal: settings.abortSignal,
+	});
 }

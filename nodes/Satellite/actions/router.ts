@@ -1,17 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { resolveOperation } from '../../../nodeExecution/resolveOperation';
-import { executePerItem, type OperationResult } from '../../../nodeExecution/executePerItem';
+import { executeOperation, type ItemOperation } from '../../../nodeExecution/executePerItem';
+import { readNodeRequestSettings } from '../../../nodeExecution/nodeRequests';
+import { connectSatellite, type SatelliteConnection } from '../transport';
 import * as otp from './otp';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
-
-const operations: Record<string, Record<string, Operation>> = {
-	otp: { send: otp.send.execute, verify: otp.verify.execute },
+const operations: Record<string, Record<string, ItemOperation<unknown, SatelliteConnection>>> = {
+	otp: { send: otp.send, verify: otp.verify },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const run = resolveOperation(this, operations);
-	// One item after another: the first item that needs a client token gets it, the others reuse it.
-	return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
+	const operation = resolveOperation(this, operations);
+	const settings = readNodeRequestSettings(this);
+	// The first item goes alone (executePerItem): the one that needs a client token gets it, the others reuse it.
+	return await executeOperation(this, operation, connectSatellite(this, settings), {
+		concurrency: settings.concurrency,
+		signal: settings.abortSignal,
+	});
 }

@@ -526,7 +526,10 @@ describe('Virtuous API credential: description', () => {
 			'apiKey',
 			'password',
 		]);
-		for (const name of ['apiKey', 'password', 'otp']) expect(byName[name].typeOptions).toEqual({ password: true });
+		for (const name of ['apiKey', 'password']) expect(byName[name].typeOptions).toEqual({ password: true });
+		// A single-use code the credential empties once used is not a secret worth masking (n8n's
+		// credential-unnecessary-password rule); typing it visibly avoids mistyped codes.
+		expect(byName.otp.typeOptions).toBeUndefined();
 		expect(byName.otp).toMatchObject({
 			displayName: 'Verification Code',
 			displayOptions: { show: { authMethod: ['password'] } },

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ringCxRequest } from '../../transport';
+import type { RingCxConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
 	{
@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const body = await ringCxRequest(this, itemIndex, 'POST', '/v1/admin/token');
+/** Nothing to read: the token is for the credential's user. */
+export function readInput(this: IExecuteFunctions): undefined {
+	return undefined;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	_input: undefined,
+	itemIndex: number,
+	ringCx: RingCxConnection,
+): Promise<IDataObject> {
+	const body = await ringCx.request(itemIndex, 'POST', '/v1/admin/token');
 	const apiToken = typeof body === 'string' ? body.trim() : (body as IDataObject | undefined)?.apiToken;
 	return { apiToken };
 }

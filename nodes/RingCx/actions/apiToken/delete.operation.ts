@@ -1,6 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ringCxRequest } from '../../transport';
+import { MAX_ID_LENGTH, hasNoSpace } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
+import type { RingCxConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
 	{
@@ -16,15 +18,32 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const apiToken = String(this.getNodeParameter('apiToken', itemIndex, '')).trim();
+/** The token to delete, checked before anything is sent. */
+export function readInput(this: IExecuteFunctions, itemIndex: number): string {
+	const value = itemParameter(this, 'apiToken', itemIndex, '');
+	const apiToken = typeof value === 'string' ? value.trim() : '';
 	if (apiToken === '') {
 		throw new NodeOperationError(this.getNode(), `The "API Token" of item ${itemIndex} is empty`, {
 			itemIndex,
 			description: 'Give the permanent API token to delete, for example from the API Token > Get Many operation.',
 		});
 	}
+	if (apiToken.length > MAX_ID_LENGTH || !hasNoSpace(apiToken)) {
+		throw new NodeOperationError(this.getNode(), `The "API Token" of item ${itemIndex} is not an API token`, {
+			itemIndex,
+			description: `A permanent API token has no spaces and at most ${MAX_ID_LENGTH} characters, such as aws80:c2353445-bc74-af1a-2850-1d55a371c0a9.`,
+		});
+	}
+	return apiToken;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	apiToken: string,
+	itemIndex: number,
+	ringCx: RingCxConnection,
+): Promise<IDataObject> {
 	// Tokens contain ':' (aws80:…); encode it so the token stays one path segment.
-	await ringCxRequest(this, itemIndex, 'DELETE', `/v1/admin/token/${encodeURIComponent(apiToken)}`);
+	await ringCx.request(itemIndex, 'DELETE', `/v1/admin/token/${encodeURIComponent(apiToken)}`);
 	return { deleted: true };
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ringCxRequest } from '../../transport';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
+import type { RingCxConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
 	{
@@ -22,11 +23,25 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const body = await ringCxRequest(this, itemIndex, 'GET', '/v1/admin/users');
+export interface GetAllInput {
+	returnAll: boolean;
+	limit: number;
+}
+
+export function readInput(this: IExecuteFunctions, itemIndex: number): GetAllInput {
+	const returnAll = itemParameter(this, 'returnAll', itemIndex, false) === true;
+	const limit = returnAll ? 0 : Number(itemParameter(this, 'limit', itemIndex, 50));
+	return { returnAll, limit: Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : 50 };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	{ returnAll, limit }: GetAllInput,
+	itemIndex: number,
+	ringCx: RingCxConnection,
+): Promise<IDataObject[]> {
+	const body = await ringCx.request(itemIndex, 'GET', '/v1/admin/users');
 	const users = (Array.isArray(body) ? body : []) as IDataObject[];
-	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return users;
-	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	// The endpoint has no paging: it answers every user at once, so the limit is applied here.
-	return users.slice(0, Math.max(1, Math.floor(limit)));
+	return returnAll ? users : users.slice(0, limit);
 }

@@ -16,13 +16,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send',
 				value: 'send',
-				action: 'Send a one-time password',
+				action: 'Send a one time password',
 				description: 'Send a one-time password to a user by email or SMS',
 			},
 			{
 				name: 'Verify',
 				value: 'verify',
-				action: 'Verify a one-time password',
+				action: 'Verify a one time password',
 				description: "Exchange a one-time password for that user's access and refresh tokens",
 			},
 		],

@@ -1,5 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { MAX_TYPED_PHONE_LENGTH, isEmailAddress } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
+
 export type Channel = 'email' | 'phone';
 
 export interface Recipient {
@@ -8,9 +11,6 @@ export interface Recipient {
 	address: string;
 }
 
-/** Something@somewhere.tld, without spaces; Satellite does the final check. */
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const MAX_EMAIL_LENGTH = 254;
 /** E.164 allows at most 15 digits; shorter than 6 is not a mobile number anywhere. */
 const PHONE = /^\+?\d{6,15}$/;
 /** Formatting people type in phone numbers, dropped before the check. */
@@ -72,9 +72,10 @@ function invalid(
 
 /** Reads and checks the item's email address or phone number, before anything is sent. */
 export function readRecipient(context: IExecuteFunctions, itemIndex: number): Recipient {
-	const channel = context.getNodeParameter('channel', itemIndex, 'email') as Channel;
+	const channel = itemParameter(context, 'channel', itemIndex, 'email') as Channel;
+	// Only the parameter of the chosen channel is read: each item's parameters are read once.
 	if (channel === 'phone') {
-		const typed = String(context.getNodeParameter('phone', itemIndex, '') ?? '').trim();
+		const typed = String(itemParameter(context, 'phone', itemIndex, '') ?? '').trim();
 		if (typed === '') {
 			throw invalid(
 				context,
@@ -83,8 +84,9 @@ export function readRecipient(context: IExecuteFunctions, itemIndex: number): Re
 				`Give a mobile number. ${PHONE_HELP}.`,
 			);
 		}
-		const address = typed.replace(PHONE_FORMATTING, '');
-		if (!PHONE.test(address)) {
+		// Checked for length first, so the clean-up and the pattern only ever see a few characters.
+		const address = typed.length > MAX_TYPED_PHONE_LENGTH ? typed : typed.replace(PHONE_FORMATTING, '');
+		if (typed.length > MAX_TYPED_PHONE_LENGTH || !PHONE.test(address)) {
 			throw invalid(
 				context,
 				itemIndex,
@@ -102,7 +104,7 @@ export function readRecipient(context: IExecuteFunctions, itemIndex: number): Re
 			'Choose Email or Phone.',
 		);
 	}
-	const address = String(context.getNodeParameter('email', itemIndex, '') ?? '').trim();
+	const address = String(itemParameter(context, 'email', itemIndex, '') ?? '').trim();
 	if (address === '') {
 		throw invalid(
 			context,
@@ -111,7 +113,8 @@ export function readRecipient(context: IExecuteFunctions, itemIndex: number): Re
 			'Give an email address such as someone@example.com.',
 		);
 	}
-	if (address.length > MAX_EMAIL_LENGTH || !EMAIL.test(address)) {
+	// Something@somewhere.tld, without spaces, at most 254 characters; Satellite does the final check.
+	if (!isEmailAddress(address)) {
 		throw invalid(
 			context,
 			itemIndex,

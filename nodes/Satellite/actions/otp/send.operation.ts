@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { satelliteRequest } from '../../transport';
-import { PHONE_HELP, readRecipient, recipientProperties } from './recipient';
+import type { SatelliteConnection } from '../../transport';
+import { PHONE_HELP, readRecipient, recipientProperties, type Recipient } from './recipient';
 
 /** Why a success answer proves nothing about the user: said wherever the user types an address. */
 const NO_ENUMERATION =
@@ -13,8 +13,17 @@ export const description: INodeProperties[] = recipientProperties('send', {
 	phone: `Mobile number to text the code to. ${PHONE_HELP}. ${NO_ENUMERATION}`,
 });
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const { channel, address } = readRecipient(this, itemIndex);
-	const answer = await satelliteRequest(this, itemIndex, 'POST', '/otp/send', { [channel]: address });
+/** The recipient, checked before anything is sent. */
+export function readInput(this: IExecuteFunctions, itemIndex: number): Recipient {
+	return readRecipient(this, itemIndex);
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	{ channel, address }: Recipient,
+	itemIndex: number,
+	satellite: SatelliteConnection,
+): Promise<IDataObject> {
+	const answer = await satellite.request(itemIndex, 'POST', '/otp/send', { [channel]: address });
 	return (answer && typeof answer === 'object' ? answer : { data: answer }) as IDataObject;
 }

@@ -1,6 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { exchangeOneTimePassword } from '../../transport';
+import { MAX_CODE_LENGTH } from '../../../../nodeExecution/checkInput';
+import { itemParameter } from '../../../../nodeExecution/itemParameter';
+import type { SatelliteConnection } from '../../transport';
 import { readRecipient, recipientProperties } from './recipient';
 
 export const description: INodeProperties[] = [
@@ -22,17 +24,39 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export interface VerifyInput {
+	address: string;
+	code: string;
+}
+
+/** The recipient and the code, checked before anything is sent. */
+export function readInput(this: IExecuteFunctions, itemIndex: number): VerifyInput {
 	const { address } = readRecipient(this, itemIndex);
-	const code = String(this.getNodeParameter('code', itemIndex, '') ?? '').trim();
+	const value = itemParameter(this, 'code', itemIndex, '');
+	const code = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 	if (code === '') {
 		throw new NodeOperationError(this.getNode(), `The "Code" of item ${itemIndex} is empty`, {
 			itemIndex,
 			description: 'Map the code the user typed back, for example from the form that asked for it.',
 		});
 	}
+	if (code.length > MAX_CODE_LENGTH) {
+		throw new NodeOperationError(this.getNode(), `The "Code" of item ${itemIndex} is not a one-time password`, {
+			itemIndex,
+			description: `A one-time password has at most ${MAX_CODE_LENGTH} characters. Map only the code the user typed back.`,
+		});
+	}
+	return { address, code };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	{ address, code }: VerifyInput,
+	itemIndex: number,
+	satellite: SatelliteConnection,
+): Promise<IDataObject> {
 	// The code is the user's password for this one sign-in: the username is where it was sent.
-	const tokens = await exchangeOneTimePassword(this, itemIndex, address, code);
+	const tokens = await satellite.exchangeOneTimePassword(itemIndex, address, code);
 	return {
 		access_token: tokens.access_token,
 		refresh_token: tokens.refresh_token,

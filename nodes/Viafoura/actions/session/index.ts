@@ -16,13 +16,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Log In',
 				value: 'login',
-				action: 'Log a reader in to Viafoura',
+				action: 'Log a reader in',
 				description: 'Create or update the Viafoura user for one of your readers and start a Viafoura session',
 			},
 			{
 				name: 'Log Out',
 				value: 'logout',
-				action: 'Log a reader out of Viafoura',
+				action: 'Log a reader out',
 				description: 'End a Viafoura session',
 			},
 		],

@@ -6,6 +6,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../../../../nodeExecution/checkInput';
 import type { ViafouraConnection } from '../../transport';
 import { optionalEmail, requiredParameter } from './parameters';
 import { platformScriptTag } from './platformScriptTag';
@@ -54,18 +55,18 @@ export interface LoginInput {
 /** The item's parameters, checked before anything is sent. */
 export function readInput(this: IExecuteFunctions, itemIndex: number): LoginInput {
 	return {
-		id: requiredParameter(this, 'userId', 'User ID', itemIndex),
-		name: requiredParameter(this, 'name', 'Name', itemIndex),
+		id: requiredParameter(this, 'userId', 'User ID', itemIndex, MAX_ID_LENGTH),
+		name: requiredParameter(this, 'name', 'Name', itemIndex, MAX_NAME_LENGTH),
 		email: optionalEmail(this, 'email', 'Email', itemIndex),
 	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
+	{ id, name, email }: LoginInput,
 	itemIndex: number,
 	viafoura: ViafouraConnection,
 ): Promise<IDataObject> {
-	const { id, name, email } = readInput.call(this, itemIndex);
 	const fields: Record<string, string> = { id, name };
 	if (email !== '') fields.email = email;
 	const { user_id, session } = await viafoura.post(itemIndex, '/rest/v1/accounts/login', fields);

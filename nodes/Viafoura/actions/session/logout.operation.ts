@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { MAX_ID_LENGTH } from '../../../../nodeExecution/checkInput';
 import type { ViafouraConnection } from '../../transport';
 import { requiredParameter } from './parameters';
 
@@ -22,15 +23,15 @@ export interface LogoutInput {
 
 /** The item's parameters, checked before anything is sent. */
 export function readInput(this: IExecuteFunctions, itemIndex: number): LogoutInput {
-	return { session: requiredParameter(this, 'session', 'Session', itemIndex) };
+	return { session: requiredParameter(this, 'session', 'Session', itemIndex, MAX_ID_LENGTH) };
 }
 
 export async function execute(
 	this: IExecuteFunctions,
+	{ session }: LogoutInput,
 	itemIndex: number,
 	viafoura: ViafouraConnection,
 ): Promise<IDataObject> {
-	const { session } = readInput.call(this, itemIndex);
 	// Viafoura documents no answer body for a logout; success is the 2xx status itself.
 	await viafoura.post(itemIndex, '/rest/v1/accounts/logout', { session });
 	return { session, loggedOut: true };

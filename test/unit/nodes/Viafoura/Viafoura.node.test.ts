@@ -91,6 +91,7 @@ describe('description', () => {
 			'email',
 			'session',
 			'concurrency',
+			'options',
 		]);
 		expect(property('resource')).toMatchObject({
 			default: 'session',
@@ -120,15 +121,16 @@ describe('description', () => {
 			required: true,
 			displayOptions: { show: { resource: ['session'], operation: ['logout'] } },
 		});
-		expect(property('concurrency')).toMatchObject({ type: 'number', default: 5, typeOptions: { minValue: 1 } });
+		// The default went from 5 to 20 (issue 11): at 20 ms of latency 5 made the node slower than the HTTP Request node.
+		expect(property('concurrency')).toMatchObject({ type: 'number', default: 20, typeOptions: { minValue: 1 } });
 		expect(property('concurrency').displayOptions).toBeUndefined();
 	});
 
 	it('has actions for the AI tool use and descriptions that start with a verb', () => {
 		const options = property('operation').options as Array<{ action?: string; description?: string }>;
 		expect(options.map((option) => option.action)).toEqual([
-			'Log a reader in to Viafoura',
-			'Log a reader out of Viafoura',
+			'Log a reader in',
+			'Log a reader out',
 		]);
 		for (const option of options) expect(option.description).toMatch(/^(Create|End) /);
 	});
@@ -302,15 +304,15 @@ describe('many items at once', () => {
 		expect(tokenCalls()).toHaveLength(1);
 	});
 
-	it('falls back to 5 at a time when "Max Concurrent Requests" is not a number', async () => {
+	it('falls back to 20 at a time when "Max Concurrent Requests" is not a number', async () => {
 		server.setLatency(30);
 		const store = credentialStore();
 		await runViafouraNode(store, {
-			items: 8,
+			items: 30,
 			parameters: login({ userId: (i: number) => `fallback-${i}`, name: 'N', concurrency: '' }),
 		});
-		expect(store.maxInFlight).toBe(5);
-		expect(loginCalls()).toHaveLength(8);
+		expect(store.maxInFlight).toBe(20);
+		expect(loginCalls()).toHaveLength(30);
 	});
 
 	it('replaces a token refused half-way through a batch exactly once (token cached from an earlier run)', async () => {

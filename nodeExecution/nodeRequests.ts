@@ -1,0 +1,97 @@
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { SharedPause } from './providerRetries';
+
+/**
+ * Items sent at once by default. At 20 ms of provider latency this keeps the network wait per item
+ * (latency / concurrency = 1 ms) well below the node's own work, and at 200 ms (a slow provider) it
+ * stays at 10 ms an item, where n8n's HTTP Request node, which sends every item at once, spends about
+ * as much on its own per-item work. 20 requests at a time is still polite to an API, and a 429 pauses
+ * every item (see SharedPause).
+ */
+export const DEFAULT_CONCURRENCY = 20;
+
+/** Like n8n's HTTP Request node's Timeout option, per request, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The "Max Concurrent Requests" parameter (name `concurrency`) of a node that sends one request per item. */
+export function concurrencyProperty(provider: string): INodeProperties {
+	return {
+		displayName: 'Max Concurrent Requests',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_CONCURRENCY,
+		description: `How many items are sent to ${provider} at the same time. Output items keep the order of the input items. The first item goes alone, so a credential without a token fetches it once; when ${provider} answers "too many requests", every item waits as long as it asks.`,
+	};
+}
+
+/** The node's "Options" collection: settings of its requests that most workflows leave alone. */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_TIMEOUT_MS,
+			description:
+				'How long to wait for an answer to each request, in milliseconds, before the item fails. Stopping the execution ends every request at once.',
+		},
+	],
+};
+
+/** How the node sends its requests in this execution: read once, not per item. */
+export interface NodeRequestSettings {
+	/** Items sent at once (the `concurrency` parameter, or the default when it is not a number ≥ 1). */
+	concurrency: number;
+	/** Milliseconds each request may take. */
+	timeout: number;
+	/** Ends every request of the execution when the user stops it. */
+	abortSignal?: AbortSignal;
+	/** A 429's Retry-After, kept by every item of the execution. */
+	pause: SharedPause;
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const number = typeof value === 'string' && value.trim() === '' ? NaN : Number(value);
+	return Number.isFinite(number) && number >= 1 ? Math.floor(number) : fallback;
+}
+
+/**
+ * The execution's request settings. Parameters are read for the first item: they say how to talk to
+ * the provider, not what to send, so they are the same for every item.
+ */
+export function readNodeRequestSettings(context: IExecuteFunctions): NodeRequestSettings {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const cancelSignal = (context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>)
+		.getExecutionCancelSignal;
+	return {
+		// An expression that gives no number falls back to the default rather than to no requests at all.
+		concurrency: positiveNumber(context.getNodeParameter('concurrency', 0, DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY),
+		timeout: positiveNumber(options?.timeout, DEFAULT_TIMEOUT_MS),
+		abortSignal: typeof cancelSignal === 'function' ? cancelSignal.call(context) : undefined,
+		pause: new SharedPause(),
+	};
+}
+
+/**
+ * The node's credential, read once per execution and handed to every item's request. n8n writes a
+ * renewed token into this one object, so items in flight and all later ones use the one replacement
+ * instead of each reading, decrypting and renewing their own.
+ */
+export function sharedCredentials(context: IExecuteFunctions, type: string): () => Promise<ICredentialsDecrypted> {
+	let shared: Promise<ICredentialsDecrypted> | undefined;
+	return async () => {
+		shared ??= context.getCredentials(type).then((data) => {
+			const { id, name } = context.getNode().credentials?.[type] ?? {};
+			return { id: id ?? '', name: name ?? '', type, data };
+		});
+		return await shared;
+	};
+}

@@ -1,0 +1,1 @@
+../../../credentials/RingCxApi.credentials.ts

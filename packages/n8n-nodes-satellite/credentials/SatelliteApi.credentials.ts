@@ -1,0 +1,1 @@
+../../../credentials/SatelliteApi.credentials.ts

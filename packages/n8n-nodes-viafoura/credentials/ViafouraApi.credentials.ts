@@ -1,0 +1,1 @@
+../../../credentials/ViafouraApi.credentials.ts

@@ -1,0 +1,57 @@
+// `npm run release -- <version>`: prepares a release locally, with no network.
+//   1. refuses unless the git work tree is clean and <version> is a plain semver above package.json's;
+//   2. sets the version in package.json, package-lock.json and each per-provider packages/*/package.json;
+//   3. turns CHANGELOG.md's "## [Unreleased]" section into "## [<version>] - <date>" under a fresh, empty
+//      Unreleased heading (refusing if Unreleased is empty);
+//   4. commits "Release <version>" and makes the annotated tag v<version>.
+// Then `git push --follow-tags` starts .github/workflows/publish.yml, which publishes with provenance.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const fail = (message) => {
+	process.stderr.write(`release: ${message}\n`);
+	process.exit(1);
+};
+const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+
+const version = process.argv[2];
+const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
+if (!version || !SEMVER.test(version)) fail('usage: npm run release -- <version>   (for example 0.2.0)');
+
+if (git('status', '--porcelain').trim() !== '') fail('the work tree has uncommitted changes; commit or stash them first');
+if (git('tag', '--list', `v${version}`).trim() !== '') fail(`tag v${version} already exists`);
+
+const pkgPath = join(root, 'package.json');
+const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+const parts = (v) => SEMVER.exec(v).slice(1, 4).map(Number);
+const [a, b] = [parts(version), parts(pkg.version)];
+const newer = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+if (newer < 0 || (newer === 0 && version === pkg.version)) fail(`${version} is not above the current version ${pkg.version}`);
+
+const changelogPath = join(root, 'CHANGELOG.md');
+const changelog = readFileSync(changelogPath, 'utf8');
+const unreleased = /^## \[Unreleased\]\n([\s\S]*?)(?=^## \[)/m.exec(changelog);
+if (!unreleased) fail('CHANGELOG.md has no "## [Unreleased]" section followed by a released one');
+if (unreleased[1].trim() === '') fail('the Unreleased section of CHANGELOG.md is empty: say what this release changes');
+const date = new Date().toISOString().slice(0, 10);
+writeFileSync(changelogPath, changelog.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${version}] - ${date}\n`));
+
+const providerManifests = existsSync(join(root, 'packages'))
+	? readdirSync(join(root, 'packages'))
+			.map((name) => join('packages', name, 'package.json'))
+			.filter((file) => existsSync(join(root, file)))
+	: [];
+for (const file of ['package.json', 'package-lock.json', ...providerManifests]) {
+	const path = join(root, file);
+	const json = JSON.parse(readFileSync(path, 'utf8'));
+	json.version = version;
+	if (file === 'package-lock.json' && json.packages?.['']) json.packages[''].version = version;
+	writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md', ...providerManifests);
+git('commit', '-q', '-m', `Release ${version}`);
+git('tag', '-a', `v${version}`, '-m', `Release ${version}`);
+process.stdout.write(`Release ${version} committed and tagged v${version}. Publish it with: git push --follow-tags\n`);

@@ -1,0 +1,129 @@
+/**
+ * The per-provider packages (npm run build:packages): built from the compiled combined package, each holds
+ * only its own credential and node plus the shared code they require, has no runtime dependency, loads
+ * with require(), passes n8n's scan and packs smaller than the combined package.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+jest.setTimeout(180_000);
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+// Inside the repository, so require('n8n-workflow') resolves to the repository's node_modules as n8n's own would.
+const OUT = join(ROOT, '.verify', 'provider-packages');
+const combined = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+const PROVIDERS = [
+	{ id: 'satellite', credential: 'SatelliteApi', credentialName: 'satelliteApi', node: 'Satellite' },
+	{ id: 'ringcx', credential: 'RingCxApi', credentialName: 'ringCxApi', node: 'RingCx' },
+	{ id: 'viafoura', credential: 'ViafouraApi', credentialName: 'viafouraApi', node: 'Viafoura' },
+];
+
+function walk(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+	);
+}
+
+function packedSize(folder: string): number {
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+	return (JSON.parse(out) as Array<{ size: number }>)[0].size;
+}
+
+beforeAll(() => {
+	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+	execFileSync(process.execPath, [join(ROOT, 'scripts', 'packages', 'buildProviderPackages.mjs'), '--out', OUT], {
+		cwd: ROOT,
+		stdio: 'ignore',
+	});
+});
+
+describe('one package per provider', () => {
+	it('builds one folder per provider that has a node (Virtuous has only a credential, which n8n refuses)', () => {
+		expect(readdirSync(OUT).sort()).toEqual(['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura']);
+	});
+
+	describe.each(PROVIDERS)('n8n-nodes-$id', ({ id, credential, credentialName, node }) => {
+		const folder = join(OUT, `n8n-nodes-${id}`);
+		const pkg = () => JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+
+		it('has its own package.json: name, version, repository, only its credential and node, no dependencies', () => {
+			const manifest = pkg();
+			expect(manifest).toMatchObject({
+				name: `n8n-nodes-${id}`,
+				version: combined.version,
+				license: combined.license,
+				repository: combined.repository,
+				peerDependencies: { 'n8n-workflow': '*' },
+				n8n: {
+					n8nNodesApiVersion: 1,
+					strict: true,
+					credentials: [`dist/credentials/${credential}.credentials.js`],
+					nodes: [`dist/nodes/${node}/${node}.node.js`],
+				},
+			});
+			expect(manifest.keywords).toContain('n8n-community-node-package');
+			expect(manifest.dependencies).toBeUndefined();
+			expect(manifest.devDependencies).toBeUndefined();
+			expect(manifest.scripts).toBeUndefined();
+		});
+
+		it('ships its credential, its node with icons and codex, the shared code, a README and LICENSE, nothing else', () => {
+			const files = walk(folder).map((file) => relative(folder, file));
+			expect(files.filter((f) => f.startsWith('dist/credentials/'))).toEqual([`dist/credentials/${credential}.credentials.js`]);
+			const nodeFolders = new Set(files.filter((f) => f.startsWith('dist/nodes/')).map((f) => f.split('/')[2]));
+			expect([...nodeFolders]).toEqual([node]);
+			for (const asset of [`${node}.node.json`, `${id}.svg`, `${id}.dark.svg`]) expect(files).toContain(`dist/nodes/${node}/${asset}`);
+			expect(files).toContain('dist/tokenLifecycle/index.js');
+			expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+			expect(files.filter((f) => /\.(map|d\.ts|ts)$/.test(f))).toEqual([]);
+			expect(readFileSync(join(folder, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+		});
+
+		it('loads with require() and exposes its credential and node classes', () => {
+			const manifest = pkg();
+			const credentialModule = require(join(folder, manifest.n8n.credentials[0]));
+			const CredentialClass = credentialModule[credential];
+			expect(typeof CredentialClass).toBe('function');
+			expect(new CredentialClass()).toMatchObject({ name: credentialName });
+			const nodeModule = require(join(folder, manifest.n8n.nodes[0]));
+			const instance = new nodeModule[node]();
+			expect(instance.description.credentials).toEqual([expect.objectContaining({ name: credentialName, required: true })]);
+			expect(existsSync(join(folder, 'dist', 'nodes', node, instance.description.icon.light.replace('file:', '')))).toBe(true);
+		});
+
+		it("has a committed source folder in packages/ that n8n's scan finds through provenance", () => {
+			// Same package.json as the built one (run npm run build:packages after changing package.json) ...
+			const committed = join(ROOT, 'packages', `n8n-nodes-${id}`);
+			expect(readFileSync(join(committed, 'package.json'), 'utf8')).toBe(readFileSync(join(folder, 'package.json'), 'utf8'));
+			// ... and links to exactly its node folder and credential source.
+			expect(readdirSync(join(committed, 'nodes'))).toEqual([node]);
+			expect(realpathSync(join(committed, 'nodes', node))).toBe(realpathSync(join(ROOT, 'nodes', node)));
+			expect(readdirSync(join(committed, 'credentials'))).toEqual([`${credential}.credentials.ts`]);
+			expect(realpathSync(join(committed, 'credentials', `${credential}.credentials.ts`))).toBe(
+				realpathSync(join(ROOT, 'credentials', `${credential}.credentials.ts`)),
+			);
+		});
+
+		it('packs smaller than the combined package', () => {
+			expect(packedSize(folder)).toBeLessThan(packedSize(ROOT));
+		});
+	});
+
+	it("passes n8n's community-package scan: built packages, their committed sources and the combined source", () => {
+		const run = spawnSync(
+			process.execPath,
+			[
+				join(ROOT, 'scripts', 'verify', 'scanPackage.mjs'),
+				...PROVIDERS.map(({ id }) => join(OUT, `n8n-nodes-${id}`)),
+				...PROVIDERS.map(({ id }) => `source:${join(ROOT, 'packages', `n8n-nodes-${id}`)}`),
+			],
+			// Jest sets NODE_ENV=test, which switches eslint-plugin-n8n-nodes-base to its own test fixtures.
+			{ cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
+		);
+		expect(run.stdout).not.toMatch(/FAIL/);
+		expect(run.stdout.match(/^ok /gm)).toHaveLength(2 * PROVIDERS.length + 1);
+		expect(run.status).toBe(0);
+	});
+});
