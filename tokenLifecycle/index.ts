@@ -1,4 +1,4 @@
-export { TokenLifecycleError, describeProviderAnswer, providerErrorCode } from './tokenLifecycleError';
+export { TokenLifecycleError, describeProviderAnswer, inputsRejected, providerErrorCode } from './tokenLifecycleError';
 export { exchange, encodeForm, basicAuthorization, isSuccess, TOKEN_REQUEST_TIMEOUT_MS } from './httpExchange';
 export type { HttpAnswer, HttpHelpers, ExchangeRequest, RequestBody } from './httpExchange';
 export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
@@ -7,5 +7,5 @@ export { REFRESH_TOKEN_FIELD, cachedToken, cachedTokenFits, renewToken, tokenOwn
 export { CODE_WAIT_MS, REFUSAL_MEMORY_MS, ROTATION_RACE_MS, clearSignInMemory } from './signInMemory';
 export type { TokenLifecycle } from './renewToken';
 export { textField, requiredField, baseUrlField } from './credentialInputs';
-export { NEEDS_CODE_FIELD, tokenCacheProperties } from './tokenCacheProperties';
-export { attachToken } from './attachToken';
+export { NEEDS_CODE_FIELD, oauthTokenFields, tokenCacheProperties } from './tokenCacheProperties';
+export { attachToken, authenticateWithToken, isTokenAccepted, pastedOrSignedInToken, tokenHeader } from './attachToken';

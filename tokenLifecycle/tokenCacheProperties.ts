@@ -1,5 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import type { HttpAnswer } from './httpExchange';
+import { readOAuthToken } from './oauthTokenResponse';
 import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './renewToken';
 
 /** Hidden field where a lifecycle with `twoFactor` notes that the login needs a texted code to sign in. */
@@ -22,4 +24,17 @@ export function tokenCacheProperties(lifecycle: TokenLifecycle, tokenLabel = 'Ac
 		...(lifecycle.tokenOwnerField ? [hiddenSecret('Token Owner', lifecycle.tokenOwnerField)] : []),
 		...(lifecycle.twoFactor ? [hiddenSecret('Sign-In Needs Code', NEEDS_CODE_FIELD)] : []),
 	];
+}
+
+/**
+ * What an OAuth 2 token answer saves into those fields. `refreshTokenIfNone` is kept when the answer
+ * carries no refresh token (`''` clears one left from an earlier sign-in).
+ */
+export function oauthTokenFields(lifecycle: TokenLifecycle, answer: HttpAnswer, refreshTokenIfNone = ''): IDataObject {
+	const issued = readOAuthToken(lifecycle.provider, answer);
+	return {
+		[lifecycle.tokenField]: issued.accessToken,
+		...(lifecycle.refresh ? { [REFRESH_TOKEN_FIELD]: issued.refreshToken ?? refreshTokenIfNone } : {}),
+		...(lifecycle.expiresAtField ? { [lifecycle.expiresAtField]: issued.expiresAt } : {}),
+	};
 }

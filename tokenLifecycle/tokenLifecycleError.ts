@@ -44,3 +44,20 @@ export function describeProviderAnswer(statusCode: number, body: unknown): strin
 	const code = providerErrorCode(body);
 	return code ? `HTTP ${statusCode} ${code}` : `HTTP ${statusCode}`;
 }
+
+/**
+ * The provider refused what the user typed (`inputs`, such as "username or password"). A refusal:
+ * the same inputs are not sent again for a while (see `outcome`).
+ */
+export function inputsRejected(
+	provider: string,
+	inputs: string,
+	answer: { statusCode: number; body: unknown },
+	description: string,
+): TokenLifecycleError {
+	return new TokenLifecycleError(
+		`${provider} rejected the ${inputs} (${describeProviderAnswer(answer.statusCode, answer.body)})`,
+		description,
+		'refusal',
+	);
+}
