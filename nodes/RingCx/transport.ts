@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { ringCxApiRoot, ringCxToken } from '../../credentials/RingCxApi.credentials';
-import { sharedCredentials, type NodeRequestSettings } from '../../nodeExecution/nodeRequests';
-import { providerApiError } from '../../nodeExecution/providerApiError';
-import { withProviderRetries } from '../../nodeExecution/providerRetries';
-
-const CREDENTIAL_TYPE = 'ringCxApi';
+import type { NodeRequestSettings } from '../../nodeExecution/nodeRequests';
+import { connectProvider } from '../../nodeExecution/providerRequest';
+import { ringCxEndpoint, ringCxToken } from '../../providers/ringcx/client';
 
 /** The RingCX portal as one node execution sees it. */
 export interface RingCxConnection {
@@ -15,38 +12,15 @@ export interface RingCxConnection {
 	credentialToken(): Promise<string>;
 }
 
-/**
- * The only place the RingCX node talks HTTP: base URL, authentication, retries and error mapping.
- * The credential is read once per execution and that one object goes with every item's request, so
- * a token minted for the first item is the one every later item uses; the API root, timeout, cancel
- * signal and the pause a 429 asks for are likewise set once.
- */
+/** The RingCX node's calls; a token minted for the first item is the one every later item uses. */
 export function connectRingCx(context: IExecuteFunctions, settings: NodeRequestSettings): RingCxConnection {
-	const credentials = sharedCredentials(context, CREDENTIAL_TYPE);
-	let baseURL: string | undefined;
-	const { timeout, abortSignal, pause } = settings;
+	const ringCx = connectProvider(context, settings, ringCxEndpoint);
 	return {
 		async request(itemIndex, method, path) {
-			try {
-				const shared = await credentials();
-				baseURL ??= ringCxApiRoot(shared.data ?? {});
-				return await withProviderRetries(
-					method,
-					async () =>
-						await context.helpers.httpRequestWithAuthentication.call(
-							context,
-							CREDENTIAL_TYPE,
-							{ method, baseURL, url: path, json: true, timeout, abortSignal },
-							{ credentialsDecrypted: shared },
-						),
-					{ pause, signal: abortSignal },
-				);
-			} catch (error) {
-				throw providerApiError(context.getNode(), 'RingCX', error, itemIndex);
-			}
+			return await ringCx.send(itemIndex, { method, path });
 		},
 		async credentialToken() {
-			return ringCxToken((await credentials()).data ?? {});
+			return ringCxToken(await ringCx.credentials());
 		},
 	};
 }

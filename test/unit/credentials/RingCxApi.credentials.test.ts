@@ -4,7 +4,8 @@ import { ProviderServer } from '../../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
 import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
 import { clearSignInMemory } from '../../../tokenLifecycle';
-import { RingCxApi, ringCxToken } from '../../../credentials/RingCxApi.credentials';
+import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
+import { ringCxToken } from '../../../providers/ringcx/client';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */
