@@ -5,99 +5,12 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	TokenLifecycleError,
-	attachToken,
-	baseUrlField,
-	cachedToken,
-	describeProviderAnswer,
-	exchange,
-	isSuccess,
-	readOAuthToken,
-	renewToken,
-	requiredField,
-	textField,
-	tokenCacheProperties,
-	type HttpHelpers,
-	type TokenLifecycle,
-} from '../tokenLifecycle';
-
-const PROVIDER = 'Viafoura';
-
-export const VIAFOURA_PRODUCTION_URL = 'https://api.viafoura.co';
-
-/** The API host (no trailing slash) the credential points at. */
-export function viafouraBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
-}
-
-/**
- * Asks Viafoura to log out an empty session: it has no read-only endpoint, and this call changes
- * nothing. A token it accepts gets "session missing" (400); a refused one gets 401. The credential
- * test makes the same call.
- */
-async function tokenIsAccepted(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject, token: string) {
-	const answer = await exchange(helpers, PROVIDER, {
-		method: 'POST',
-		url: `${viafouraBaseUrl(credentials)}/rest/v1/accounts/logout`,
-		headers: { Authorization: `Bearer ${token}` },
-		body: { encoding: 'form', fields: { session: '' } },
-		safeToRepeat: true,
-	});
-	return answer.statusCode !== 401;
-}
-
-/**
- * Client credentials: the site ID and API key, sent as HTTP Basic, buy an hour-long token with the
- * `accounts` scope. There is no refresh token, so a refused token is simply replaced; a token that
- * is still accepted is kept when a request failed for another reason.
- */
-const viafouraLifecycle: TokenLifecycle = {
-	provider: PROVIDER,
-	tokenField: 'accessToken',
-	expiresAtField: 'tokenExpiresAt',
-	tokenOwnerField: 'tokenOwner',
-	validate(credentials) {
-		viafouraBaseUrl(credentials);
-		requiredField(credentials, 'siteId', 'Site ID', PROVIDER);
-		requiredField(credentials, 'apiKey', 'API Key', PROVIDER);
-	},
-	identity: (credentials) => [
-		viafouraBaseUrl(credentials),
-		textField(credentials, 'siteId'),
-		String(credentials.apiKey),
-	],
-	isAccepted: async (helpers, token, credentials) => await tokenIsAccepted(helpers, credentials, token),
-	async acquire(helpers, credentials) {
-		const answer = await exchange(helpers, PROVIDER, {
-			method: 'POST',
-			url: `${viafouraBaseUrl(credentials)}/oauth2/token`,
-			// API keys are used exactly as Viafoura shows them; only the site ID is trimmed.
-			basicAuth: { username: textField(credentials, 'siteId'), password: String(credentials.apiKey) },
-			body: { encoding: 'form', fields: { grant_type: 'client_credentials', scope: 'accounts' } },
-			safeToRepeat: true,
-		});
-		if (answer.statusCode === 401 || answer.statusCode === 403) {
-			throw new TokenLifecycleError(
-				`${PROVIDER} rejected the site ID or API key (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-				'Check the Site ID and API Key in the Viafoura API credential (admin.viafoura.com > Settings > API Key). No token is requested with them again for 15 minutes unless you change them.',
-				'refusal',
-			);
-		}
-		if (!isSuccess(answer)) {
-			throw new TokenLifecycleError(
-				`${PROVIDER} did not issue an access token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-			);
-		}
-		const token = readOAuthToken(PROVIDER, answer);
-		return { accessToken: token.accessToken, tokenExpiresAt: token.expiresAt };
-	},
-};
+import { VIAFOURA_PRODUCTION_URL, viafouraLifecycle, viafouraToken } from '../providers/viafoura/client';
+import { authenticateWithToken, renewToken, tokenCacheProperties } from '../tokenLifecycle';
 
 export class ViafouraApi implements ICredentialType {
 	name = 'viafouraApi';
@@ -143,16 +56,10 @@ export class ViafouraApi implements ICredentialType {
 		return await renewToken(this.helpers, credentials, viafouraLifecycle);
 	}
 
-	authenticate: IAuthenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	) => {
-		const token = cachedToken(credentials, viafouraLifecycle);
-		return attachToken(requestOptions, 'Authorization', token);
-	};
+	authenticate: IAuthenticate = authenticateWithToken('Authorization', viafouraToken);
 
 	/**
-	 * The same empty-session logout as `tokenIsAccepted`: the status decides, whatever the body says.
+	 * The same empty-session logout as the life cycle's `isAccepted`: the status decides, whatever the body says.
 	 * n8n gets a fresh token before every credential test, which proves the site ID and key.
 	 */
 	test: ICredentialTestRequest = {
