@@ -5,215 +5,12 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	TokenLifecycleError,
-	attachToken,
-	NEEDS_CODE_FIELD,
-	baseUrlField,
-	cachedToken,
-	describeProviderAnswer,
-	exchange,
-	isSuccess,
-	providerErrorCode,
-	readOAuthToken,
-	renewToken,
-	requiredField,
-	textField,
-	tokenCacheProperties,
-	type HttpAnswer,
-	type HttpHelpers,
-	type IssuedToken,
-	type TokenLifecycle,
-} from '../tokenLifecycle';
-
-const PROVIDER = 'Virtuous';
-
-export const VIRTUOUS_BASE_URL = 'https://api.virtuoussoftware.com';
-
-function virtuousBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
-}
-
-/** The code as typed or pasted from the text message ("123 456" works too). */
-function verificationCode(credentials: ICredentialDataDecryptedObject): string {
-	return textField(credentials, 'otp').replace(/\s+/g, '');
-}
-
-async function requestToken(
-	helpers: HttpHelpers,
-	credentials: ICredentialDataDecryptedObject,
-	fields: Record<string, string>,
-	headers?: Record<string, string>,
-): Promise<HttpAnswer> {
-	return await exchange(helpers, PROVIDER, {
-		method: 'POST',
-		url: `${virtuousBaseUrl(credentials)}/Token`,
-		headers,
-		body: { encoding: 'form', fields },
-	});
-}
-
-/**
- * What a granted token changes in the stored credential; a used verification code is cleared.
- * `refreshTokenIfNone` is kept when the answer carries no refresh token. `needsCode` notes whether
- * this login signs in with a texted code, so that no copy of the credential falls back to a
- * sign-in that texts one after a refresh token was refused moments ago (see renewToken).
- */
-function savedTokenFields(issued: IssuedToken, refreshTokenIfNone: string, needsCode: boolean): IDataObject {
-	return {
-		accessToken: issued.accessToken,
-		refreshToken: issued.refreshToken ?? refreshTokenIfNone,
-		tokenExpiresAt: issued.expiresAt,
-		otp: '',
-		[NEEDS_CODE_FIELD]: needsCode ? 'true' : '',
-	};
-}
-
-/** Whether Virtuous's refusal is about the password (its own wording is read, never shown). */
-function refusalMentionsPassword(body: unknown): boolean {
-	const description = (body as { error_description?: unknown } | undefined)?.error_description;
-	return typeof description === 'string' && /password/i.test(description);
-}
-
-const ENTER_CODE =
-	'Open the Virtuous API credential, type the code from the text message into "Verification Code", save, and run the workflow again within a few minutes, before the code expires. The code is needed only this once: afterwards the credential renews its own tokens.';
-
-function codeSentError(codeWasSent: boolean): TokenLifecycleError {
-	const why = codeWasSent
-		? 'Virtuous did not take the verification code and texted a new one'
-		: 'Virtuous texted a verification code to the phone of this login';
-	return new TokenLifecycleError(
-		`${why}: enter it in the credential's "Verification Code" field and run again`,
-		ENTER_CODE,
-		'codeSent',
-	);
-}
-
-/** "17:42 UTC": times in error text are in UTC, which is what n8n's logs use too. */
-function clockTime(time: Date): string {
-	return `${time.toISOString().slice(11, 16)} UTC`;
-}
-
-function waitingForCodeError(sentAt: Date, nextCodeAt: Date): TokenLifecycleError {
-	return new TokenLifecycleError(
-		`Virtuous texted a verification code at ${clockTime(sentAt)}: enter it in the credential's "Verification Code" field and run again`,
-		`${ENTER_CODE} No new code is requested before ${clockTime(nextCodeAt)}; after that, a run without a code texts a new one.`,
-	);
-}
-
-/**
- * The password grant (`grant_type=password`). For a user with two-factor authentication it answers
- * 202 and texts a code; the next grant carries that code as `otp`. The docs show the code as a form
- * field in their example and call it an "OTP header" in their text, so it is sent both ways.
- */
-async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-	const code = verificationCode(credentials);
-	const fields: Record<string, string> = {
-		grant_type: 'password',
-		username: textField(credentials, 'email'),
-		// Passwords may legitimately start or end with spaces: send exactly what was typed.
-		password: String(credentials.password),
-	};
-	if (code !== '') fields.otp = code;
-	const answer = await requestToken(helpers, credentials, fields, code !== '' ? { OTP: code } : undefined);
-
-	if (answer.statusCode === 202) throw codeSentError(code !== '');
-	const status = describeProviderAnswer(answer.statusCode, answer.body);
-	if (answer.statusCode === 400 && providerErrorCode(answer.body) === 'invalid_grant') {
-		if (code !== '' && !refusalMentionsPassword(answer.body)) {
-			throw new TokenLifecycleError(
-				`Virtuous did not accept the verification code (${status})`,
-				'The code was mistyped, already used, or has expired. If you mistyped it, correct "Verification Code" in the Virtuous API credential and run again. Otherwise empty that field, save, and run again: Virtuous will text a new code.',
-				'refusal',
-			);
-		}
-		throw new TokenLifecycleError(
-			`Virtuous rejected the email or password (${status})`,
-			'Check "Email" and "Password" in the Virtuous API credential. This login is not tried again for 15 minutes unless you change them.',
-			'refusal',
-		);
-	}
-	if (!isSuccess(answer)) throw new TokenLifecycleError(`Virtuous login failed (${status})`);
-	// A login without a refresh token leaves none: the stored one may belong to an earlier login.
-	return savedTokenFields(readOAuthToken(PROVIDER, answer), '', code !== '');
-}
-
-/**
- * Email and password mode. The access token lives two weeks; the refresh token renews it without the
- * password, so a user with two-factor authentication enters a code only once. A password grant
- * happens only when there is no refresh token or Virtuous refuses it, because for those users it
- * texts a code and stops the workflow until someone types it in.
- */
-const virtuousLifecycle: TokenLifecycle = {
-	provider: PROVIDER,
-	tokenField: 'accessToken',
-	expiresAtField: 'tokenExpiresAt',
-	tokenOwnerField: 'tokenOwner',
-	validate(credentials) {
-		virtuousBaseUrl(credentials);
-		requiredField(credentials, 'email', 'Email', PROVIDER);
-		requiredField(credentials, 'password', 'Password', PROVIDER);
-	},
-	identity: (credentials) => [
-		virtuousBaseUrl(credentials),
-		textField(credentials, 'email').toLowerCase(),
-		String(credentials.password),
-	],
-	// The code is not part of whose token it is: the credential clears it once used, and the token stays.
-	oneTimeInputs: (credentials) => [verificationCode(credentials)],
-	async isAccepted(helpers, token, credentials) {
-		const answer = await exchange(helpers, PROVIDER, {
-			method: 'GET',
-			url: `${virtuousBaseUrl(credentials)}/api/Organization/Current`,
-			headers: { Authorization: `Bearer ${token}` },
-			safeToRepeat: true,
-		});
-		// Only a 401 says the token is bad; a hiccup must not lead to a login that texts a code.
-		return answer.statusCode !== 401;
-	},
-	async refresh(helpers, credentials) {
-		const refreshToken = textField(credentials, 'refreshToken');
-		if (refreshToken === '') return undefined;
-		const answer = await requestToken(helpers, credentials, {
-			grant_type: 'refresh_token',
-			refresh_token: refreshToken,
-		});
-		// Refused (used, expired or revoked): the caller logs in with the password instead.
-		if (answer.statusCode === 400 || answer.statusCode === 401) return undefined;
-		if (!isSuccess(answer)) {
-			throw new TokenLifecycleError(
-				`Virtuous could not renew the token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-				'Virtuous may be briefly unavailable. The saved sign-in is kept; run the workflow again later.',
-			);
-		}
-		return savedTokenFields(
-			readOAuthToken(PROVIDER, answer),
-			refreshToken,
-			textField(credentials, NEEDS_CODE_FIELD) === 'true',
-		);
-	},
-	acquire: passwordGrant,
-	twoFactor: {
-		codeEntered: (credentials) => verificationCode(credentials) !== '',
-		knownToNeedCode: (credentials) => textField(credentials, NEEDS_CODE_FIELD) === 'true',
-		waitingForCode: waitingForCodeError,
-	},
-};
-
-/**
- * The token every request carries as a Bearer token: the API key, or the one the login produced
- * while it still belongs to the email, password and base URL as they are now (`''` if not).
- */
-export function virtuousBearerToken(credentials: ICredentialDataDecryptedObject): string {
-	return textField(credentials, 'authMethod') === 'password'
-		? cachedToken(credentials, virtuousLifecycle)
-		: textField(credentials, 'apiKey');
-}
+import { VIRTUOUS_BASE_URL, virtuousBearerToken, virtuousLifecycle } from '../providers/virtuous/client';
+import { authenticateWithToken, renewToken, requiredField, textField, tokenCacheProperties } from '../tokenLifecycle';
 
 export class VirtuousApi implements ICredentialType {
 	name = 'virtuousApi';
@@ -303,17 +100,11 @@ export class VirtuousApi implements ICredentialType {
 			return await renewToken(this.helpers, credentials, virtuousLifecycle);
 		}
 		// An API key needs no token trip; an empty one is named here rather than sent.
-		requiredField(credentials, 'apiKey', 'API Key', PROVIDER);
+		requiredField(credentials, 'apiKey', 'API Key', virtuousLifecycle.provider);
 		return {};
 	}
 
-	authenticate: IAuthenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	) => {
-		const token = virtuousBearerToken(credentials);
-		return attachToken(requestOptions, 'Authorization', token);
-	};
+	authenticate: IAuthenticate = authenticateWithToken('Authorization', virtuousBearerToken);
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -4,7 +4,8 @@ import { ProviderServer } from '../../providers/providerServer';
 import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
 import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
 import { ROTATION_RACE_MS, clearSignInMemory } from '../../../tokenLifecycle';
-import { VirtuousApi, virtuousBearerToken } from '../../../credentials/VirtuousApi.credentials';
+import { VirtuousApi } from '../../../credentials/VirtuousApi.credentials';
+import { virtuousBearerToken } from '../../../providers/virtuous/client';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();

@@ -1,0 +1,200 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { ProviderEndpoint } from '../../nodeExecution/providerRequest';
+import {
+	NEEDS_CODE_FIELD,
+	TokenLifecycleError,
+	baseUrlField,
+	describeProviderAnswer,
+	exchange,
+	inputsRejected,
+	isSuccess,
+	isTokenAccepted,
+	oauthTokenFields,
+	pastedOrSignedInToken,
+	providerErrorCode,
+	requiredField,
+	textField,
+	type HttpAnswer,
+	type HttpHelpers,
+	type TokenLifecycle,
+} from '../../tokenLifecycle';
+
+const PROVIDER = 'Virtuous';
+
+export const VIRTUOUS_BASE_URL = 'https://api.virtuoussoftware.com';
+
+/** The API host (no trailing slash, no /api) the credential points at. */
+export const virtuousEndpoint: ProviderEndpoint = {
+	provider: PROVIDER,
+	credentialType: 'virtuousApi',
+	baseUrl: (credentials) => baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER),
+};
+
+/** The code as typed or pasted from the text message ("123 456" works too). */
+function verificationCode(credentials: ICredentialDataDecryptedObject): string {
+	return textField(credentials, 'otp').replace(/\s+/g, '');
+}
+
+async function requestToken(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	fields: Record<string, string>,
+	headers?: Record<string, string>,
+): Promise<HttpAnswer> {
+	return await exchange(helpers, PROVIDER, {
+		method: 'POST',
+		url: `${virtuousEndpoint.baseUrl(credentials)}/Token`,
+		headers,
+		body: { encoding: 'form', fields },
+	});
+}
+
+/**
+ * What a granted token changes in the stored credential; a used verification code is cleared.
+ * `refreshTokenIfNone` is kept when the answer carries no refresh token. `needsCode` notes whether
+ * this login signs in with a texted code, so that no copy of the credential falls back to a
+ * sign-in that texts one after a refresh token was refused moments ago (see renewToken).
+ */
+function savedTokenFields(answer: HttpAnswer, refreshTokenIfNone: string, needsCode: boolean): IDataObject {
+	return {
+		...oauthTokenFields(virtuousLifecycle, answer, refreshTokenIfNone),
+		otp: '',
+		[NEEDS_CODE_FIELD]: needsCode ? 'true' : '',
+	};
+}
+
+/** Whether Virtuous's refusal is about the password (its own wording is read, never shown). */
+function refusalMentionsPassword(body: unknown): boolean {
+	const description = (body as { error_description?: unknown } | undefined)?.error_description;
+	return typeof description === 'string' && /password/i.test(description);
+}
+
+const ENTER_CODE =
+	'Open the Virtuous API credential, type the code from the text message into "Verification Code", save, and run the workflow again within a few minutes, before the code expires. The code is needed only this once: afterwards the credential renews its own tokens.';
+
+function codeSentError(codeWasSent: boolean): TokenLifecycleError {
+	const why = codeWasSent
+		? 'Virtuous did not take the verification code and texted a new one'
+		: 'Virtuous texted a verification code to the phone of this login';
+	return new TokenLifecycleError(
+		`${why}: enter it in the credential's "Verification Code" field and run again`,
+		ENTER_CODE,
+		'codeSent',
+	);
+}
+
+/** "17:42 UTC": times in error text are in UTC, which is what n8n's logs use too. */
+function clockTime(time: Date): string {
+	return `${time.toISOString().slice(11, 16)} UTC`;
+}
+
+function waitingForCodeError(sentAt: Date, nextCodeAt: Date): TokenLifecycleError {
+	return new TokenLifecycleError(
+		`Virtuous texted a verification code at ${clockTime(sentAt)}: enter it in the credential's "Verification Code" field and run again`,
+		`${ENTER_CODE} No new code is requested before ${clockTime(nextCodeAt)}; after that, a run without a code texts a new one.`,
+	);
+}
+
+/**
+ * The password grant (`grant_type=password`). For a user with two-factor authentication it answers
+ * 202 and texts a code; the next grant carries that code as `otp`. The docs show the code as a form
+ * field in their example and call it an "OTP header" in their text, so it is sent both ways.
+ */
+async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	const code = verificationCode(credentials);
+	const fields: Record<string, string> = {
+		grant_type: 'password',
+		username: textField(credentials, 'email'),
+		// Passwords may legitimately start or end with spaces: send exactly what was typed.
+		password: String(credentials.password),
+	};
+	if (code !== '') fields.otp = code;
+	const answer = await requestToken(helpers, credentials, fields, code !== '' ? { OTP: code } : undefined);
+
+	if (answer.statusCode === 202) throw codeSentError(code !== '');
+	const status = describeProviderAnswer(answer.statusCode, answer.body);
+	if (answer.statusCode === 400 && providerErrorCode(answer.body) === 'invalid_grant') {
+		if (code !== '' && !refusalMentionsPassword(answer.body)) {
+			throw new TokenLifecycleError(
+				`Virtuous did not accept the verification code (${status})`,
+				'The code was mistyped, already used, or has expired. If you mistyped it, correct "Verification Code" in the Virtuous API credential and run again. Otherwise empty that field, save, and run again: Virtuous will text a new code.',
+				'refusal',
+			);
+		}
+		throw inputsRejected(
+			PROVIDER,
+			'email or password',
+			answer,
+			'Check "Email" and "Password" in the Virtuous API credential. This login is not tried again for 15 minutes unless you change them.',
+		);
+	}
+	if (!isSuccess(answer)) throw new TokenLifecycleError(`Virtuous login failed (${status})`);
+	// A login without a refresh token leaves none: the stored one may belong to an earlier login.
+	return savedTokenFields(answer, '', code !== '');
+}
+
+/**
+ * Email and password mode. The access token lives two weeks; the refresh token renews it without the
+ * password, so a user with two-factor authentication enters a code only once. A password grant
+ * happens only when there is no refresh token or Virtuous refuses it, because for those users it
+ * texts a code and stops the workflow until someone types it in.
+ */
+export const virtuousLifecycle: TokenLifecycle = {
+	provider: PROVIDER,
+	tokenField: 'accessToken',
+	expiresAtField: 'tokenExpiresAt',
+	tokenOwnerField: 'tokenOwner',
+	validate(credentials) {
+		virtuousEndpoint.baseUrl(credentials);
+		requiredField(credentials, 'email', 'Email', PROVIDER);
+		requiredField(credentials, 'password', 'Password', PROVIDER);
+	},
+	identity: (credentials) => [
+		virtuousEndpoint.baseUrl(credentials),
+		textField(credentials, 'email').toLowerCase(),
+		String(credentials.password),
+	],
+	// The code is not part of whose token it is: the credential clears it once used, and the token stays.
+	oneTimeInputs: (credentials) => [verificationCode(credentials)],
+	// Only a 401 says the token is bad; a hiccup must not lead to a login that texts a code.
+	isAccepted: async (helpers, token, credentials) =>
+		await isTokenAccepted(
+			helpers,
+			PROVIDER,
+			{ method: 'GET', url: `${virtuousEndpoint.baseUrl(credentials)}/api/Organization/Current` },
+			'Authorization',
+			token,
+		),
+	async refresh(helpers, credentials) {
+		const refreshToken = textField(credentials, 'refreshToken');
+		if (refreshToken === '') return undefined;
+		const answer = await requestToken(helpers, credentials, {
+			grant_type: 'refresh_token',
+			refresh_token: refreshToken,
+		});
+		// Refused (used, expired or revoked): the caller logs in with the password instead.
+		if (answer.statusCode === 400 || answer.statusCode === 401) return undefined;
+		if (!isSuccess(answer)) {
+			throw new TokenLifecycleError(
+				`Virtuous could not renew the token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
+				'Virtuous may be briefly unavailable. The saved sign-in is kept; run the workflow again later.',
+			);
+		}
+		return savedTokenFields(answer, refreshToken, textField(credentials, NEEDS_CODE_FIELD) === 'true');
+	},
+	acquire: passwordGrant,
+	twoFactor: {
+		codeEntered: (credentials) => verificationCode(credentials) !== '',
+		knownToNeedCode: (credentials) => textField(credentials, NEEDS_CODE_FIELD) === 'true',
+		waitingForCode: waitingForCodeError,
+	},
+};
+
+/**
+ * The token every request carries as a Bearer token: the API key, or the one the login produced
+ * while it still belongs to the email, password and base URL as they are now (`''` if not).
+ */
+export function virtuousBearerToken(credentials: ICredentialDataDecryptedObject): string {
+	return pastedOrSignedInToken(credentials, virtuousLifecycle, 'apiKey');
+}
