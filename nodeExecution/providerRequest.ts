@@ -75,7 +75,7 @@ export function connectProvider(
 
 	return {
 		async send(itemIndex, request) {
-			const { method } = request;
+			const { method, path } = request;
 			try {
 				const shared = await credentials();
 				baseURL ??= endpoint.baseUrl(shared.data ?? {});
@@ -85,7 +85,7 @@ export function connectProvider(
 						await context.helpers.httpRequestWithAuthentication.call(
 							context,
 							endpoint.credentialType,
-							{ method, baseURL, url: request.path, ...bodyOptions(request), json: true, timeout, abortSignal },
+							{ method, baseURL, url: path, ...bodyOptions(request), json: true, timeout, abortSignal },
 							{ credentialsDecrypted: shared },
 						),
 					{ pause, signal: abortSignal },
