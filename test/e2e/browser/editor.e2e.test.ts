@@ -15,13 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-import { startDemoSetup, type DemoSetup, type ExampleWorkflow } from '../../scripts/demo/demoSetup';
-import { DEMO_OWNER, N8nServer, summarizeExecution, type N8nRestClient } from '../n8n/n8nServer';
-import { REPO_ROOT } from '../n8n/testBed';
-import type { RingCxState } from '../providers/ringcx';
-import { RINGCX_ACCOUNTS } from '../providers/ringcx';
-import type { VirtuousState } from '../providers/virtuous';
-import { VIRTUOUS_USERS } from '../providers/virtuous';
+import { startDemoSetup, type DemoSetup, type ExampleWorkflow } from '../../../scripts/demo/demoSetup';
+import { DEMO_OWNER, N8nServer, summarizeExecution, type N8nRestClient } from '../../n8n/n8nServer';
+import { REPO_ROOT } from '../../n8n/testBed';
+import type { RingCxState } from '../../providers/ringcx';
+import { RINGCX_ACCOUNTS } from '../../providers/ringcx';
+import type { VirtuousState } from '../../providers/virtuous';
+import { VIRTUOUS_USERS } from '../../providers/virtuous';
 
 jest.setTimeout(15 * 60 * 1000);
 

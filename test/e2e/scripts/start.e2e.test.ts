@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { assertPortFree } from '../test/n8n/n8nServer';
-import { REPO_ROOT } from '../test/n8n/testBed';
-import { exampleFiles } from './demo/demoSetup';
+import { assertPortFree } from '../../n8n/n8nServer';
+import { REPO_ROOT } from '../../n8n/testBed';
+import { exampleFiles } from '../../../scripts/demo/demoSetup';
 
 jest.setTimeout(15 * 60 * 1000);
 

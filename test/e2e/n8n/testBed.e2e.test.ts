@@ -1,7 +1,7 @@
 /** Proves the test bed drives a real n8n: workflows run, failures and credentials come back, our package loads. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8nTestBed, REPO_ROOT, type WorkflowFixture } from './testBed';
+import { N8nTestBed, REPO_ROOT, type WorkflowFixture } from '../../n8n/testBed';
 
 // Jest applies `testTimeout` only as a global option, not per project, so e2e files set it themselves:
 // the first run on a machine installs n8n (~5 min), and every n8n command takes seconds.

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { WorkflowFixture } from '../../test/n8n/testBed';
-import { demoFixtures, EXAMPLES_DIR, exampleFiles, startDemoSetup, type DemoSetup } from './demoSetup';
-import { formatTable } from './runExamples';
+import type { WorkflowFixture } from '../../../n8n/testBed';
+import { demoFixtures, EXAMPLES_DIR, exampleFiles, startDemoSetup, type DemoSetup } from '../../../../scripts/demo/demoSetup';
+import { formatTable } from '../../../../scripts/demo/runExamples';
 
 let setup: DemoSetup;
 
