@@ -4,7 +4,9 @@
  * example workflows: what `npm start` opens). It does what a person does: logs in, finds each node
  * in the nodes panel, opens each credential form, sets up RingCX with a username and password and a
  * Virtuous user with two-factor authentication, and runs example workflows. The screenshots it
- * takes are the ones in the README (docs/screenshots/).
+ * takes are the ones in the README and docs/ (docs/screenshots/), but it writes them there only under
+ * SCREENSHOTS=1 (`npm run screenshots`), so that `npm test` leaves the work tree clean; otherwise they go
+ * to a temporary folder, still taken, so a page that cannot be captured fails either way.
  *
  * Chromium comes from Debian (`apt-get install chromium`), never from Playwright's downloader;
  * CHROMIUM_PATH overrides /usr/bin/chromium.
@@ -35,7 +37,7 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 ];
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+const WRITE_SCREENSHOTS = process.env.SCREENSHOTS === '1';
 /** Generous: the machine may be busy, and n8n's editor is a large single-page app. */
 const UI_TIMEOUT_MS = 60_000;
 
@@ -63,6 +65,8 @@ let n8n: N8nServer;
 /** The REST API as the owner, to ask n8n what a run in the editor did. */
 let rest: N8nRestClient;
 let profileDir: string;
+/** docs/screenshots/ under SCREENSHOTS=1, else a temporary folder removed afterwards. */
+let screenshotDir: string;
 let context: BrowserContext;
 let page: Page;
 
@@ -82,7 +86,7 @@ async function screenshot(name: string): Promise<void> {
 	await page.waitForFunction(
 		`[...document.querySelectorAll('[data-test-id="credential-save-button"]')].every((button) => button.textContent.trim() !== '')`,
 	);
-	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+	await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
 
 beforeAll(async () => {
@@ -92,7 +96,12 @@ beforeAll(async () => {
 				'(or set CHROMIUM_PATH). Playwright must not download a browser of its own.',
 		);
 	}
-	mkdirSync(SCREENSHOTS, { recursive: true });
+	if (WRITE_SCREENSHOTS) {
+		screenshotDir = join(REPO_ROOT, 'docs', 'screenshots');
+		mkdirSync(screenshotDir, { recursive: true });
+	} else {
+		screenshotDir = await mkdtemp(join(tmpdir(), 'editor-screenshots-'));
+	}
 	setup = await startDemoSetup();
 	n8n = await N8nServer.start({
 		name: 'browser',
@@ -115,6 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await context?.close();
 	if (profileDir) await rm(profileDir, { recursive: true, force: true });
+	if (screenshotDir && !WRITE_SCREENSHOTS) await rm(screenshotDir, { recursive: true, force: true });
 	await n8n?.stop();
 	await setup?.providers.close();
 });
