@@ -73,7 +73,9 @@ test('npm run demo: a table with every example workflow succeeding, exit code 0'
 	expect(header).toBeGreaterThanOrEqual(0);
 	// One row per example, in file order, each naming its workflow and reporting success.
 	const exampleNames = exampleFiles().map(
-		(file) => (JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as { name?: string }).name ?? file.replace(/\.json$/, ''),
+		(file) =>
+			(JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as { name?: string }).name ??
+			file.replace(/\.json$/, ''),
 	);
 	const rows = output.split('\n').slice(header + 2, header + 2 + exampleNames.length);
 	expect(rows.map((row) => /^(.*?)\s+(\w+)\s+\d+\s+\d+ ms$/.exec(row)?.slice(1, 3))).toEqual(

@@ -51,13 +51,16 @@ test("every demo credential fills in only its type's fields, with values its opt
 		const properties = new Map<string, INodeProperties>(type!.properties.map((property) => [property.name, property]));
 		for (const [field, value] of Object.entries(credential.data)) {
 			const property = properties.get(field);
-			const offered = property?.type === 'options' ? property.options?.map((option) => ('value' in option ? option.value : undefined)) : undefined;
-			expect({ credential: credential.id, field, known: Boolean(property), offered: offered ? offered.includes(value as string) : true }).toEqual({
+			const offered =
+				property?.type === 'options'
+					? property.options?.map((option) => ('value' in option ? option.value : undefined))
+					: undefined;
+			expect({
 				credential: credential.id,
 				field,
-				known: true,
-				offered: true,
-			});
+				known: Boolean(property),
+				offered: offered ? offered.includes(value as string) : true,
+			}).toEqual({ credential: credential.id, field, known: true, offered: true });
 		}
 	}
 });
