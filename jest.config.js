@@ -1,7 +1,8 @@
 /**
- * Unit tests (test/unit/) talk HTTP to the bundled provider servers; e2e tests (test/e2e/, test/n8n/,
- * test/browser/) run workflows inside a real n8n. No test lives under nodes/ or credentials/: n8n's
- * scanner lints those folders as shipped code.
+ * Every test lives in one of two folders, so the layout says how a test runs: test/unit/ (seconds, talks
+ * HTTP to the bundled provider servers) and test/e2e/ (`*.e2e.test.ts`, runs inside a real n8n, in the
+ * browser too). No test lives under nodes/ or credentials/ (n8n's scanner lints those folders as shipped
+ * code) nor under scripts/ (tested from test/unit/scripts/ and test/e2e/scripts/).
  * Jest reads `testTimeout` only globally, so every e2e file sets its own with jest.setTimeout().
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
@@ -12,7 +13,7 @@ module.exports = {
 			displayName: 'unit',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.e2e\\.test\\.ts$'],
 			setupFilesAfterEnv: ['<rootDir>/test/support/freshSignInMemory.ts'],
 		},
@@ -20,7 +21,7 @@ module.exports = {
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/**/*.e2e.test.ts', '<rootDir>/scripts/**/*.e2e.test.ts'],
+			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 		},
 	],

@@ -1,7 +1,7 @@
 /** Proves the test bed drives a real n8n: workflows run, failures and credentials come back, our package loads. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8nTestBed, REPO_ROOT, type WorkflowFixture } from './testBed';
+import { N8nTestBed, REPO_ROOT, type WorkflowFixture } from '../../n8n/testBed';
 
 // Jest applies `testTimeout` only as a global option, not per project, so e2e files set it themselves:
 // the first run on a machine installs n8n (~5 min), and every n8n command takes seconds.
@@ -85,7 +85,10 @@ describe('n8n test bed', () => {
 			: `loads ${PACKAGE_NAME} as a community package (skipped: dist/nodes is missing, run \`npm run build\`)`,
 		async () => {
 			const ours = (await bed.listNodeTypes()).filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`));
-			expect(ours.length).toBeGreaterThan(0);
+			// Each node the package declares in package.json `n8n.nodes` is loaded.
+			expect(ours.map((type) => type.name)).toEqual(
+				expect.arrayContaining(['ringCx', 'satellite', 'viafoura'].map((name) => `${PACKAGE_NAME}.${name}`)),
+			);
 
 			// Executing resolves every node type, disabled ones included: an unloaded package fails
 			// with "Unrecognized node type" before anything runs. Disabled, the node needs no credentials.

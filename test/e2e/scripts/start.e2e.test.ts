@@ -6,13 +6,13 @@
  * e2e tests.)
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { assertPortFree } from '../test/n8n/n8nServer';
-import { REPO_ROOT } from '../test/n8n/testBed';
-import { exampleFiles } from './demo/demoSetup';
+import { assertPortFree } from '../../n8n/n8nServer';
+import { REPO_ROOT } from '../../n8n/testBed';
+import { EXAMPLES_DIR, exampleFiles } from '../../../scripts/demo/demoSetup';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -71,9 +71,16 @@ test('npm run demo: a table with every example workflow succeeding, exit code 0'
 	expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('example workflows succeeded') });
 	const header = output.split('\n').findIndex((line) => /^Workflow\s+Status\s+Items out\s+Time$/.test(line));
 	expect(header).toBeGreaterThanOrEqual(0);
-	const rows = output.split('\n').slice(header + 2, header + 2 + exampleFiles().length);
-	expect(rows).toHaveLength(exampleFiles().length);
-	for (const row of rows) expect(row).toMatch(/\s+success\s+\d+\s+\d+ ms$/);
+	// One row per example, in file order, each naming its workflow and reporting success.
+	const exampleNames = exampleFiles().map(
+		(file) =>
+			(JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as { name?: string }).name ??
+			file.replace(/\.json$/, ''),
+	);
+	const rows = output.split('\n').slice(header + 2, header + 2 + exampleNames.length);
+	expect(rows.map((row) => /^(.*?)\s+(\w+)\s+\d+\s+\d+ ms$/.exec(row)?.slice(1, 3))).toEqual(
+		exampleNames.map((name) => [name, 'success']),
+	);
 });
 
 test('npm start: the editor answers, the login is printed, and Ctrl-C stops everything', async () => {
