@@ -19,7 +19,7 @@ export class RingCxApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/RingCx/ringcx.svg', dark: 'file:../nodes/RingCx/ringcx.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#ringcx';
+	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/ringcx.md';
 
 	properties: INodeProperties[] = [
 		...tokenCacheProperties(ringCxLifecycle, 'Session Token'),

@@ -19,7 +19,7 @@ export class SatelliteApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Satellite/satellite.svg', dark: 'file:../nodes/Satellite/satellite.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#satellite';
+	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/satellite.md';
 
 	properties: INodeProperties[] = [
 		...tokenCacheProperties(satelliteLifecycle),

@@ -19,7 +19,7 @@ export class ViafouraApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Viafoura/viafoura.svg', dark: 'file:../nodes/Viafoura/viafoura.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#viafoura';
+	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/viafoura.md';
 
 	properties: INodeProperties[] = [
 		...tokenCacheProperties(viafouraLifecycle),

@@ -19,7 +19,7 @@ export class VirtuousApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Virtuous/virtuous.svg', dark: 'file:../nodes/Virtuous/virtuous.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth#virtuous';
+	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/virtuous.md';
 
 	httpRequestNode: ICredentialType['httpRequestNode'] = {
 		name: 'Virtuous',

@@ -2,7 +2,8 @@
 // Moving the project is a one-line change there followed by `npm run build` (which runs this first), or
 // `node scripts/build/syncRepositoryUrls.mjs` alone. It writes:
 //   - package.json `homepage` and `bugs.url`;
-//   - each credential's `documentationUrl` (<home>#<provider>) and each codex file's documentation URLs;
+//   - each credential's `documentationUrl` (<home>/blob/main/docs/<provider>.md) and each codex file's
+//     documentation URLs;
 //   - README.md links to files in the repository, as absolute URLs so they also work on the npm page
 //     (images through /raw/, everything else through /blob/).
 // `--check` changes nothing and exits 1 when a file is out of step (the unit tests run it); `--home <url>`
@@ -23,6 +24,8 @@ export function repositoryHome(pkg) {
 }
 
 const HOME_PATTERN = String.raw`https://github\.com/[\w.-]+/[\w.-]+?`;
+/** A provider's page in docs/ (what credentials and codex files link to), or an anchor of the README. */
+const DOC_PAGE_PATTERN = String.raw`(?:#[\w-]+|/blob/[\w.-]+/docs/[\w.-]+\.md)`;
 
 /** Returns [relative path, new text] for every file whose text differs from what `home` requires. */
 export function plannedChanges(home) {
@@ -49,13 +52,13 @@ export function plannedChanges(home) {
 
 	for (const file of readdirSync(join(root, 'credentials')).filter((f) => f.endsWith('.credentials.ts'))) {
 		update(`credentials/${file}`, (text) =>
-			text.replace(new RegExp(`(documentationUrl = ')${HOME_PATTERN}(#[\\w-]+')`), `$1${home}$2`),
+			text.replace(new RegExp(`(documentationUrl = ')${HOME_PATTERN}(${DOC_PAGE_PATTERN}')`), `$1${home}$2`),
 		);
 	}
 	for (const node of readdirSync(join(root, 'nodes'))) {
 		for (const file of readdirSync(join(root, 'nodes', node)).filter((f) => f.endsWith('.node.json'))) {
 			update(`nodes/${node}/${file}`, (text) =>
-				text.replace(new RegExp(`("url": ")${HOME_PATTERN}(#[\\w-]+")`, 'g'), `$1${home}$2`),
+				text.replace(new RegExp(`("url": ")${HOME_PATTERN}(${DOC_PAGE_PATTERN}")`, 'g'), `$1${home}$2`),
 			);
 		}
 	}

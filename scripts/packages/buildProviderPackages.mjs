@@ -26,12 +26,12 @@ import { repositoryHome } from '../build/syncRepositoryUrls.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
-/** Each provider: its credential, its node (if it has one), its icon folder, the README anchor. */
+/** Each provider: its credential, its node (if it has one), its icon folder; its documentation is docs/<id>.md. */
 export const PROVIDERS = [
-	{ id: 'virtuous', title: 'Virtuous CRM', credential: 'VirtuousApi', node: null, assets: 'Virtuous', anchor: 'virtuous-crm' },
-	{ id: 'satellite', title: 'Satellite', credential: 'SatelliteApi', node: 'Satellite', assets: 'Satellite', anchor: 'satellite' },
-	{ id: 'ringcx', title: 'RingCX', credential: 'RingCxApi', node: 'RingCx', assets: 'RingCx', anchor: 'ringcx' },
-	{ id: 'viafoura', title: 'Viafoura', credential: 'ViafouraApi', node: 'Viafoura', assets: 'Viafoura', anchor: 'viafoura' },
+	{ id: 'virtuous', title: 'Virtuous CRM', credential: 'VirtuousApi', node: null, assets: 'Virtuous' },
+	{ id: 'satellite', title: 'Satellite', credential: 'SatelliteApi', node: 'Satellite', assets: 'Satellite' },
+	{ id: 'ringcx', title: 'RingCX', credential: 'RingCxApi', node: 'RingCx', assets: 'RingCx' },
+	{ id: 'viafoura', title: 'Viafoura', credential: 'ViafouraApi', node: 'Viafoura', assets: 'Viafoura' },
 ];
 
 /** The compiled files `entry` needs: itself and every file reached through relative require() calls. */
@@ -59,7 +59,7 @@ export function packageJson(provider, combined) {
 			: `n8n credential for ${provider.title} that runs the whole token life cycle (acquire, cache, refresh, recover from a 401); use it in the HTTP Request node.`,
 		keywords: ['n8n-community-node-package', 'n8n', provider.id],
 		license: combined.license,
-		homepage: `${home}#${provider.anchor}`,
+		homepage: `${home}/blob/main/docs/${provider.id}.md`,
 		bugs: { url: `${home}/issues` },
 		author: combined.author,
 		repository: combined.repository,
@@ -97,7 +97,7 @@ Manual install (self-hosted), in \`~/.n8n/nodes\`: \`npm install --omit=peer ${p
 
 ## Use
 
-Set-up, fields and troubleshooting: [${provider.title} in the project's README](${home}#${provider.anchor}).
+Set-up, fields and troubleshooting: [${provider.title} in the project's documentation](${home}/blob/main/docs/${provider.id}.md).
 
 ## Licence
 
