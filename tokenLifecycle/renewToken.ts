@@ -1,8 +1,7 @@
-import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { textField } from './credentialInputs';
 import type { HttpHelpers } from './httpExchange';
+import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
 import {
 	CODE_WAIT_MS,
@@ -14,57 +13,13 @@ import {
 	refusals,
 	refusedRefreshTokens,
 } from './signInMemory';
+import { cachedTokenFits, fingerprintOf, fingerprintSignIn, type SignIn } from './signInFingerprint';
 import { TokenLifecycleError } from './tokenLifecycleError';
 
-/** The hidden field where a lifecycle with `refresh` keeps the refresh token. */
-export const REFRESH_TOKEN_FIELD = 'refreshToken';
-
-/** What a provider's credential tells the shared life cycle. */
-export interface TokenLifecycle {
-	/** Display name used in error text, e.g. "Virtuous". */
-	provider: string;
-	/** The credential's hidden field marked `expirable`: where the token is cached. */
-	tokenField: string;
-	/** Hidden field holding the token's ISO expiry time, when the provider says how long tokens live. */
-	expiresAtField?: string;
-	/**
-	 * Hidden field holding a fingerprint of the inputs the cached token was issued for. n8n keeps the
-	 * cached token when someone edits the credential; with this field the token is used only while it
-	 * still belongs to the inputs as they are now (see `cachedTokenFits`).
-	 */
-	tokenOwnerField?: string;
-	/** Throws a clear error naming the field when an input is missing or malformed; runs before any request. */
-	validate(credentials: ICredentialDataDecryptedObject): void;
-	/**
-	 * Everything that decides whose token this is and where it is valid (base URL, login, secret).
-	 * Hashed, never stored or shown as such.
-	 */
-	identity(credentials: ICredentialDataDecryptedObject): string[];
-	/**
-	 * Inputs used by a single sign-in, such as a one-time code: a refusal is remembered for them, but
-	 * a token obtained with them still belongs to the login once they are cleared.
-	 */
-	oneTimeInputs?(credentials: ICredentialDataDecryptedObject): string[];
-	/**
-	 * Asks the provider, with a cheap authenticated request, whether the cached token still works.
-	 * Providers where getting a token has side effects (a minted permanent token, a texted code)
-	 * need this; for the others a fresh token is as cheap as the check.
-	 */
-	isAccepted?(helpers: HttpHelpers, token: string, credentials: ICredentialDataDecryptedObject): Promise<boolean>;
-	/** Trades the stored refresh token for new tokens; `undefined` when there is none or it was refused. */
-	refresh?(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
-	/** Gets a token from the user's login: the step that may mint, text a code, or count a failed login. */
-	acquire(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
-	/** For a provider whose sign-in can text a verification code. */
-	twoFactor?: {
-		/** Whether the user typed a verification code into the credential. */
-		codeEntered(credentials: ICredentialDataDecryptedObject): boolean;
-		/** Whether an earlier sign-in of this login needed a code (saved in the credential). */
-		knownToNeedCode(credentials: ICredentialDataDecryptedObject): boolean;
-		/** The error for a run that needs a token while a texted code can still be entered. */
-		waitingForCode(sentAt: Date, nextCodeAt: Date): TokenLifecycleError;
-	};
-}
+// Exported from here before the split; credentials and other modules import them from here.
+export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
+export type { TokenLifecycle } from './lifecycleContract';
+export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
 
 /**
  * Requests for the same login that need a token at the same moment (a batch of items sent
@@ -75,70 +30,6 @@ const tripsUnderWay = new Map<string, Promise<IDataObject>>();
 /** How many earlier tokens of one login are recognised as replaced. */
 const MAX_REPLACED = 32;
 
-function fingerprint(parts: string[]): string {
-	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
-}
-
-/**
- * Whom a token issued for these inputs belongs to: a hash over the provider and `identity`. Saved
- * beside the token in `tokenOwnerField`. Throws when an input is unusable (e.g. a malformed URL).
- */
-export function tokenOwnerFingerprint(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return fingerprint(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
-}
-
-/**
- * Whether the cached token was issued for the credential's inputs as they are now. After someone
- * edits the login, secret or base URL, n8n still hands over the token cached for the old ones;
- * it must not be sent, probed or refreshed. Always true for a lifecycle without `tokenOwnerField`.
- * Never throws: inputs that cannot be fingerprinted do not fit.
- */
-export function cachedTokenFits(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): boolean {
-	if (lifecycle.tokenOwnerField === undefined) return true;
-	const savedOwner = credentials[lifecycle.tokenOwnerField];
-	if (typeof savedOwner !== 'string' || savedOwner === '') return false;
-	try {
-		return tokenOwnerFingerprint(credentials, lifecycle) === savedOwner;
-	} catch {
-		return false;
-	}
-}
-
-/**
- * The token for `authenticate` to attach: the cached one when it fits the current inputs, else `''`.
- * Sending nothing gets a 401, on which n8n calls `preAuthentication`, which gets a token for the
- * current inputs, saves it, and retries the request.
- */
-export function cachedToken(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return cachedTokenFits(credentials, lifecycle) ? textField(credentials, lifecycle.tokenField) : '';
-}
-
-/** One call's view of the sign-in: the fingerprints it is remembered under and what the copy holds. */
-interface SignIn {
-	/** The login: provider and identity. Tokens, texted codes and rotations are remembered under it. */
-	login: string;
-	/** The login plus what this attempt adds (a code, the refresh token held): refusals are remembered under it. */
-	attempt: string;
-	/** The cached token if it belongs to the current inputs, else ''. */
-	heldToken: string;
-	/** The stored refresh token if the cached token belongs to the current inputs, else ''. */
-	heldRefreshToken: string;
-	owner?: string;
-}
-
-function describeSignIn(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): SignIn {
-	const login = fingerprint(['login', lifecycle.provider, ...lifecycle.identity(credentials)]);
-	const fits = cachedTokenFits(credentials, lifecycle);
-	const heldRefreshToken = fits && lifecycle.refresh ? textField(credentials, REFRESH_TOKEN_FIELD) : '';
-	return {
-		login,
-		attempt: fingerprint(['attempt', login, heldRefreshToken, ...(lifecycle.oneTimeInputs?.(credentials) ?? [])]),
-		heldToken: fits ? textField(credentials, lifecycle.tokenField) : '',
-		heldRefreshToken,
-		owner: lifecycle.tokenOwnerField ? tokenOwnerFingerprint(credentials, lifecycle) : undefined,
-	};
-}
-
 /**
  * The newest token this process got for the login, when the copy in hand holds none or one that it
  * replaced: a copy read before the new token was saved, an item that started with the old token.
@@ -148,8 +39,8 @@ function newerIssuedToken(signIn: SignIn, lifecycle: TokenLifecycle): IDataObjec
 	if (issued === undefined || issued.fields[lifecycle.tokenField] === signIn.heldToken) return undefined;
 	const holdsReplaced =
 		signIn.heldToken === '' ||
-		issued.replaced.has(fingerprint([signIn.heldToken])) ||
-		(signIn.heldRefreshToken !== '' && issued.replaced.has(fingerprint([signIn.heldRefreshToken])));
+		issued.replaced.has(fingerprintOf([signIn.heldToken])) ||
+		(signIn.heldRefreshToken !== '' && issued.replaced.has(fingerprintOf([signIn.heldRefreshToken])));
 	return holdsReplaced ? { ...issued.fields } : undefined;
 }
 
@@ -157,9 +48,13 @@ function rememberIssued(signIn: SignIn, fields: IDataObject, lifecycle: TokenLif
 	const previous = issuedTokens.recall(signIn.login, now);
 	const replaced = [...(previous?.replaced ?? [])];
 	const previousToken = previous?.fields[lifecycle.tokenField];
-	for (const old of [signIn.heldToken, signIn.heldRefreshToken, typeof previousToken === 'string' ? previousToken : '']) {
+	for (const old of [
+		signIn.heldToken,
+		signIn.heldRefreshToken,
+		typeof previousToken === 'string' ? previousToken : '',
+	]) {
 		if (old !== '' && old !== fields[lifecycle.tokenField] && old !== fields[REFRESH_TOKEN_FIELD]) {
-			replaced.push(fingerprint([old]));
+			replaced.push(fingerprintOf([old]));
 		}
 	}
 	const expiresAt = lifecycle.expiresAtField ? Date.parse(String(fields[lifecycle.expiresAtField] ?? '')) : NaN;
@@ -186,7 +81,7 @@ function rotatedElsewhere(provider: string): TokenLifecycleError {
  * the user. After that minute the sign-in goes ahead.
  */
 function guardRotationRace(signIn: SignIn, lifecycle: TokenLifecycle, now = Date.now()): void {
-	const key = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
+	const key = fingerprintOf(['refused refresh', signIn.login, signIn.heldRefreshToken]);
 	const seen = refusedRefreshTokens.recall(key, now);
 	if (seen === undefined) refusedRefreshTokens.remember(key, { firstRefusedAt: now }, REFUSAL_MEMORY_MS, now);
 	if (seen === undefined || now - seen.firstRefusedAt < ROTATION_RACE_MS) throw rotatedElsewhere(lifecycle.provider);
@@ -231,7 +126,7 @@ async function decide(
 			lifecycle.twoFactor !== undefined &&
 			!lifecycle.twoFactor.codeEntered(credentials) &&
 			lifecycle.twoFactor.knownToNeedCode(credentials);
-		const raceKey = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
+		const raceKey = fingerprintOf(['refused refresh', signIn.login, signIn.heldRefreshToken]);
 		// Refused moments ago: do not ask again, and do not text a code either.
 		if (sendsCode && refusedRefreshTokens.recall(raceKey) !== undefined) guardRotationRace(signIn, lifecycle);
 		else {
@@ -250,13 +145,16 @@ async function sharedTrip(
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	const key = fingerprint(['trip', signIn.attempt, signIn.heldToken]);
+	const key = fingerprintOf(['trip', signIn.attempt, signIn.heldToken]);
 	let trip = tripsUnderWay.get(key);
 	if (!trip) {
 		trip = decide(helpers, credentials, lifecycle, signIn)
 			.then((fields) => {
 				if (fields[lifecycle.tokenField] === undefined) return fields;
-				const saved = signIn.owner !== undefined ? { ...fields, [lifecycle.tokenOwnerField!]: signIn.owner } : fields;
+				const saved =
+					signIn.ownerFingerprint !== undefined
+						? { ...fields, [lifecycle.tokenOwnerField!]: signIn.ownerFingerprint }
+						: fields;
 				rememberIssued(signIn, saved, lifecycle);
 				codeWaits.forget(signIn.login);
 				return saved;
@@ -290,7 +188,7 @@ export async function renewToken(
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
 	lifecycle.validate(credentials);
-	const signIn = describeSignIn(credentials, lifecycle);
+	const signIn = fingerprintSignIn(credentials, lifecycle);
 	const refused = refusals.recall(signIn.attempt);
 	if (refused !== undefined) throw refused;
 
