@@ -1,17 +1,17 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { HttpHelpers } from './httpExchange';
-import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './lifecycleContract';
+import { newerIssuedToken, rememberIssuedToken } from './issuedTokenMemory';
+import type { TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
 import {
-	CODE_WAIT_MS,
-	ISSUED_TOKEN_MEMORY_MS,
-	REFUSAL_MEMORY_MS,
-	ROTATION_RACE_MS,
-	codeWaits,
-	issuedTokens,
-	refusals,
-	refusedRefreshTokens,
+	awaitedCode,
+	forgetAwaitedCode,
+	refreshRefusalWithinRotationRace,
+	refreshTokenRefusedBefore,
+	rememberCodeSent,
+	rememberRefusal,
+	rememberedRefusal,
 } from './signInMemory';
 import { cachedTokenFits, fingerprintOf, fingerprintSignIn, type SignIn } from './signInFingerprint';
 import { TokenLifecycleError } from './tokenLifecycleError';
@@ -27,64 +27,11 @@ export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFin
  */
 const tripsUnderWay = new Map<string, Promise<IDataObject>>();
 
-/** How many earlier tokens of one login are recognised as replaced. */
-const MAX_REPLACED = 32;
-
-/**
- * The newest token this process got for the login, when the copy in hand holds none or one that it
- * replaced: a copy read before the new token was saved, an item that started with the old token.
- */
-function newerIssuedToken(signIn: SignIn, lifecycle: TokenLifecycle): IDataObject | undefined {
-	const issued = issuedTokens.recall(signIn.login);
-	if (issued === undefined || issued.fields[lifecycle.tokenField] === signIn.heldToken) return undefined;
-	const holdsReplaced =
-		signIn.heldToken === '' ||
-		issued.replaced.has(fingerprintOf([signIn.heldToken])) ||
-		(signIn.heldRefreshToken !== '' && issued.replaced.has(fingerprintOf([signIn.heldRefreshToken])));
-	return holdsReplaced ? { ...issued.fields } : undefined;
-}
-
-function rememberIssued(signIn: SignIn, fields: IDataObject, lifecycle: TokenLifecycle, now = Date.now()): void {
-	const previous = issuedTokens.recall(signIn.login, now);
-	const replaced = [...(previous?.replaced ?? [])];
-	const previousToken = previous?.fields[lifecycle.tokenField];
-	for (const old of [
-		signIn.heldToken,
-		signIn.heldRefreshToken,
-		typeof previousToken === 'string' ? previousToken : '',
-	]) {
-		if (old !== '' && old !== fields[lifecycle.tokenField] && old !== fields[REFRESH_TOKEN_FIELD]) {
-			replaced.push(fingerprintOf([old]));
-		}
-	}
-	const expiresAt = lifecycle.expiresAtField ? Date.parse(String(fields[lifecycle.expiresAtField] ?? '')) : NaN;
-	const lifetime = Math.min(ISSUED_TOKEN_MEMORY_MS, Number.isFinite(expiresAt) ? expiresAt - 60_000 - now : Infinity);
-	if (lifetime <= 0) return;
-	issuedTokens.remember(
-		signIn.login,
-		{ fields: { ...fields }, issuedAt: now, replaced: new Set(replaced.slice(-MAX_REPLACED)) },
-		lifetime,
-		now,
-	);
-}
-
 function rotatedElsewhere(provider: string): TokenLifecycleError {
 	return new TokenLifecycleError(
 		`${provider} refused the saved refresh token`,
 		'Another n8n process (such as a queue-mode worker) may have renewed it a moment ago: run the workflow again and it uses the renewed token. If the refresh token is still refused a minute from now, the credential signs in again.',
 	);
-}
-
-/**
- * A refused refresh token for a login whose sign-in texts a code: within a minute of the first
- * refusal it is most likely a rotation by another process, so this request fails instead of texting
- * the user. After that minute the sign-in goes ahead.
- */
-function guardRotationRace(signIn: SignIn, lifecycle: TokenLifecycle, now = Date.now()): void {
-	const key = fingerprintOf(['refused refresh', signIn.login, signIn.heldRefreshToken]);
-	const seen = refusedRefreshTokens.recall(key, now);
-	if (seen === undefined) refusedRefreshTokens.remember(key, { firstRefusedAt: now }, REFUSAL_MEMORY_MS, now);
-	if (seen === undefined || now - seen.firstRefusedAt < ROTATION_RACE_MS) throw rotatedElsewhere(lifecycle.provider);
 }
 
 /** The sign-in itself, unless a code texted for this login can still be entered. */
@@ -95,14 +42,11 @@ async function signInWithLogin(
 	signIn: SignIn,
 ): Promise<IDataObject> {
 	const codeEntered = lifecycle.twoFactor?.codeEntered(credentials) ?? true;
-	const waiting = codeEntered ? undefined : codeWaits.recall(signIn.login);
-	if (waiting !== undefined && lifecycle.twoFactor) {
-		throw lifecycle.twoFactor.waitingForCode(new Date(waiting.sentAt), new Date(waiting.sentAt + CODE_WAIT_MS));
-	}
+	const awaited = codeEntered ? undefined : awaitedCode(signIn.login);
+	if (awaited !== undefined && lifecycle.twoFactor)
+		throw lifecycle.twoFactor.waitingForCode(awaited.sentAt, awaited.nextCodeAt);
 	return await lifecycle.acquire(helpers, credentials).catch((error: unknown) => {
-		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') {
-			codeWaits.remember(signIn.login, { sentAt: Date.now() }, CODE_WAIT_MS);
-		}
+		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') rememberCodeSent(signIn.login);
 		throw error;
 	});
 }
@@ -126,13 +70,15 @@ async function decide(
 			lifecycle.twoFactor !== undefined &&
 			!lifecycle.twoFactor.codeEntered(credentials) &&
 			lifecycle.twoFactor.knownToNeedCode(credentials);
-		const raceKey = fingerprintOf(['refused refresh', signIn.login, signIn.heldRefreshToken]);
 		// Refused moments ago: do not ask again, and do not text a code either.
-		if (sendsCode && refusedRefreshTokens.recall(raceKey) !== undefined) guardRotationRace(signIn, lifecycle);
-		else {
+		const refusedBefore = sendsCode && refreshTokenRefusedBefore(signIn.login, signIn.heldRefreshToken);
+		if (!refusedBefore) {
 			const refreshed = await lifecycle.refresh(helpers, credentials);
 			if (refreshed !== undefined) return refreshed;
-			if (sendsCode) guardRotationRace(signIn, lifecycle);
+		}
+		// A refusal within a minute is most likely another process's rotation: fail rather than text the user.
+		if (sendsCode && refreshRefusalWithinRotationRace(signIn.login, signIn.heldRefreshToken)) {
+			throw rotatedElsewhere(lifecycle.provider);
 		}
 	}
 	return await signInWithLogin(helpers, credentials, lifecycle, signIn);
@@ -155,14 +101,12 @@ async function sharedTrip(
 					signIn.ownerFingerprint !== undefined
 						? { ...fields, [lifecycle.tokenOwnerField!]: signIn.ownerFingerprint }
 						: fields;
-				rememberIssued(signIn, saved, lifecycle);
-				codeWaits.forget(signIn.login);
+				rememberIssuedToken(signIn, saved, lifecycle);
+				forgetAwaitedCode(signIn.login);
 				return saved;
 			})
 			.catch((error: unknown) => {
-				if (error instanceof TokenLifecycleError && error.outcome === 'refusal') {
-					refusals.remember(signIn.attempt, error, REFUSAL_MEMORY_MS);
-				}
+				if (error instanceof TokenLifecycleError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
 				throw error;
 			})
 			.finally(() => tripsUnderWay.delete(key));
@@ -189,7 +133,7 @@ export async function renewToken(
 ): Promise<IDataObject> {
 	lifecycle.validate(credentials);
 	const signIn = fingerprintSignIn(credentials, lifecycle);
-	const refused = refusals.recall(signIn.attempt);
+	const refused = rememberedRefusal(signIn.attempt);
 	if (refused !== undefined) throw refused;
 
 	const fields = newerIssuedToken(signIn, lifecycle) ?? (await sharedTrip(helpers, credentials, lifecycle, signIn));
