@@ -1,9 +1,16 @@
+/**
+ * What `preAuthentication` does for one call: refuse from memory, take a token this process got a
+ * moment ago, keep the cached token, refresh it, or sign in. The fingerprints, the memory and the
+ * sharing of a renewal in flight each have a file of their own; this file only decides.
+ */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { HttpHelpers } from './httpExchange';
 import { newerIssuedToken, rememberIssuedToken } from './issuedTokenMemory';
 import type { TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
+import { shareRenewalInFlight } from './renewalInFlight';
+import { cachedTokenFits, fingerprintSignIn, type SignIn } from './signInFingerprint';
 import {
 	awaitedCode,
 	forgetAwaitedCode,
@@ -13,19 +20,12 @@ import {
 	rememberRefusal,
 	rememberedRefusal,
 } from './signInMemory';
-import { cachedTokenFits, fingerprintOf, fingerprintSignIn, type SignIn } from './signInFingerprint';
 import { TokenLifecycleError } from './tokenLifecycleError';
 
 // Exported from here before the split; credentials and other modules import them from here.
 export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
 export type { TokenLifecycle } from './lifecycleContract';
 export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
-
-/**
- * Requests for the same login that need a token at the same moment (a batch of items sent
- * concurrently) share one trip to the token endpoint. Entries live only while the trip is under way.
- */
-const tripsUnderWay = new Map<string, Promise<IDataObject>>();
 
 function rotatedElsewhere(provider: string): TokenLifecycleError {
 	return new TokenLifecycleError(
@@ -58,7 +58,9 @@ async function decide(
 	signIn: SignIn,
 ): Promise<IDataObject> {
 	// A token (and refresh token) issued for other inputs is neither asked about nor traded in.
-	if (!cachedTokenFits(credentials, lifecycle)) return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	if (!cachedTokenFits(credentials, lifecycle)) {
+		return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	}
 	if (signIn.heldToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
@@ -84,35 +86,28 @@ async function decide(
 	return await signInWithLogin(helpers, credentials, lifecycle, signIn);
 }
 
-/** Runs `decide` once for all callers with the same attempt and held token; remembers what it learns. */
-async function sharedTrip(
+/** `decide`, and what the process learns from it: a new token, a used code, a refusal. */
+async function renewAndRemember(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	const key = fingerprintOf(['trip', signIn.attempt, signIn.heldToken]);
-	let trip = tripsUnderWay.get(key);
-	if (!trip) {
-		trip = decide(helpers, credentials, lifecycle, signIn)
-			.then((fields) => {
-				if (fields[lifecycle.tokenField] === undefined) return fields;
-				const saved =
-					signIn.ownerFingerprint !== undefined
-						? { ...fields, [lifecycle.tokenOwnerField!]: signIn.ownerFingerprint }
-						: fields;
-				rememberIssuedToken(signIn, saved, lifecycle);
-				forgetAwaitedCode(signIn.login);
-				return saved;
-			})
-			.catch((error: unknown) => {
-				if (error instanceof TokenLifecycleError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
-				throw error;
-			})
-			.finally(() => tripsUnderWay.delete(key));
-		tripsUnderWay.set(key, trip);
-	}
-	return { ...(await trip) };
+	return await decide(helpers, credentials, lifecycle, signIn)
+		.then((fields) => {
+			if (fields[lifecycle.tokenField] === undefined) return fields;
+			const saved =
+				signIn.ownerFingerprint !== undefined
+					? { ...fields, [lifecycle.tokenOwnerField!]: signIn.ownerFingerprint }
+					: fields;
+			rememberIssuedToken(signIn, saved, lifecycle);
+			forgetAwaitedCode(signIn.login);
+			return saved;
+		})
+		.catch((error: unknown) => {
+			if (error instanceof TokenLifecycleError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
+			throw error;
+		});
 }
 
 /**
@@ -136,7 +131,9 @@ export async function renewToken(
 	const refused = rememberedRefusal(signIn.attempt);
 	if (refused !== undefined) throw refused;
 
-	const fields = newerIssuedToken(signIn, lifecycle) ?? (await sharedTrip(helpers, credentials, lifecycle, signIn));
+	const fields =
+		newerIssuedToken(signIn, lifecycle) ??
+		(await shareRenewalInFlight(signIn, async () => await renewAndRemember(helpers, credentials, lifecycle, signIn)));
 	// Into the copy at once: a node that shares one copy among its items finds the new token there.
 	if (fields[lifecycle.tokenField] !== undefined) Object.assign(credentials, fields);
 	return fields;
