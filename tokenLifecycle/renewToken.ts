@@ -10,7 +10,7 @@ import { newerIssuedToken, rememberIssuedToken } from './issuedTokenMemory';
 import type { TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
 import { shareRenewalInFlight } from './renewalInFlight';
-import { cachedTokenFits, fingerprintSignIn, type SignIn } from './signInFingerprint';
+import { fingerprintSignIn, type SignIn } from './signInFingerprint';
 import {
 	awaitedCode,
 	forgetAwaitedCode,
@@ -35,7 +35,7 @@ function rotatedElsewhere(provider: string): TokenLifecycleError {
 }
 
 /** The sign-in itself, unless a code texted for this login can still be entered. */
-async function signInWithLogin(
+async function signInUnlessCodeAwaited(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
@@ -51,16 +51,15 @@ async function signInWithLogin(
 	});
 }
 
-async function decide(
+/** Keeps the cached token if the provider still accepts it, else refreshes it, else signs in. */
+async function keepRefreshOrSignIn(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	// A token (and refresh token) issued for other inputs is neither asked about nor traded in.
-	if (!cachedTokenFits(credentials, lifecycle)) {
-		return await signInWithLogin(helpers, credentials, lifecycle, signIn);
-	}
+	// A token (and refresh token) issued for other inputs is held as '' (see fingerprintSignIn): neither
+	// asked about nor traded in.
 	if (signIn.heldToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
@@ -83,17 +82,17 @@ async function decide(
 			throw rotatedElsewhere(lifecycle.provider);
 		}
 	}
-	return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	return await signInUnlessCodeAwaited(helpers, credentials, lifecycle, signIn);
 }
 
-/** `decide`, and what the process learns from it: a new token, a used code, a refusal. */
+/** `keepRefreshOrSignIn`, and what the process learns from it: a new token, a used code, a refusal. */
 async function renewAndRemember(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	return await decide(helpers, credentials, lifecycle, signIn)
+	return await keepRefreshOrSignIn(helpers, credentials, lifecycle, signIn)
 		.then((fields) => {
 			if (fields[lifecycle.tokenField] === undefined) return fields;
 			const saved =
