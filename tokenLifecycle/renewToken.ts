@@ -22,7 +22,7 @@ import {
 } from './signInMemory';
 import { TokenLifecycleError } from './tokenLifecycleError';
 
-// Exported from here before the split; credentials and other modules import them from here.
+// Defined elsewhere since the split, still exported from here: index.ts and tokenCacheProperties.ts import them so.
 export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
 export type { TokenLifecycle } from './lifecycleContract';
 export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
