@@ -1,177 +1,31 @@
-import { createHash } from 'crypto';
+/**
+ * What `preAuthentication` does for one call: refuse from memory, take a token this process got a
+ * moment ago, keep the cached token, refresh it, or sign in. The fingerprints, the memory and the
+ * sharing of a renewal in flight each have a file of their own; this file only decides.
+ */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { textField } from './credentialInputs';
 import type { HttpHelpers } from './httpExchange';
+import { newerIssuedToken, rememberIssuedToken } from './issuedTokenMemory';
+import type { TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
+import { shareRenewalInFlight } from './renewalInFlight';
+import { fingerprintSignIn, type SignIn } from './signInFingerprint';
 import {
-	CODE_WAIT_MS,
-	ISSUED_TOKEN_MEMORY_MS,
-	REFUSAL_MEMORY_MS,
-	ROTATION_RACE_MS,
-	codeWaits,
-	issuedTokens,
-	refusals,
-	refusedRefreshTokens,
+	awaitedCode,
+	forgetAwaitedCode,
+	refreshRefusalWithinRotationRace,
+	refreshTokenRefusedBefore,
+	rememberCodeSent,
+	rememberRefusal,
+	rememberedRefusal,
 } from './signInMemory';
 import { TokenLifecycleError } from './tokenLifecycleError';
 
-/** The hidden field where a lifecycle with `refresh` keeps the refresh token. */
-export const REFRESH_TOKEN_FIELD = 'refreshToken';
-
-/** What a provider's credential tells the shared life cycle. */
-export interface TokenLifecycle {
-	/** Display name used in error text, e.g. "Virtuous". */
-	provider: string;
-	/** The credential's hidden field marked `expirable`: where the token is cached. */
-	tokenField: string;
-	/** Hidden field holding the token's ISO expiry time, when the provider says how long tokens live. */
-	expiresAtField?: string;
-	/**
-	 * Hidden field holding a fingerprint of the inputs the cached token was issued for. n8n keeps the
-	 * cached token when someone edits the credential; with this field the token is used only while it
-	 * still belongs to the inputs as they are now (see `cachedTokenFits`).
-	 */
-	tokenOwnerField?: string;
-	/** Throws a clear error naming the field when an input is missing or malformed; runs before any request. */
-	validate(credentials: ICredentialDataDecryptedObject): void;
-	/**
-	 * Everything that decides whose token this is and where it is valid (base URL, login, secret).
-	 * Hashed, never stored or shown as such.
-	 */
-	identity(credentials: ICredentialDataDecryptedObject): string[];
-	/**
-	 * Inputs used by a single sign-in, such as a one-time code: a refusal is remembered for them, but
-	 * a token obtained with them still belongs to the login once they are cleared.
-	 */
-	oneTimeInputs?(credentials: ICredentialDataDecryptedObject): string[];
-	/**
-	 * Asks the provider, with a cheap authenticated request, whether the cached token still works.
-	 * Providers where getting a token has side effects (a minted permanent token, a texted code)
-	 * need this; for the others a fresh token is as cheap as the check.
-	 */
-	isAccepted?(helpers: HttpHelpers, token: string, credentials: ICredentialDataDecryptedObject): Promise<boolean>;
-	/** Trades the stored refresh token for new tokens; `undefined` when there is none or it was refused. */
-	refresh?(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
-	/** Gets a token from the user's login: the step that may mint, text a code, or count a failed login. */
-	acquire(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
-	/** For a provider whose sign-in can text a verification code. */
-	twoFactor?: {
-		/** Whether the user typed a verification code into the credential. */
-		codeEntered(credentials: ICredentialDataDecryptedObject): boolean;
-		/** Whether an earlier sign-in of this login needed a code (saved in the credential). */
-		knownToNeedCode(credentials: ICredentialDataDecryptedObject): boolean;
-		/** The error for a run that needs a token while a texted code can still be entered. */
-		waitingForCode(sentAt: Date, nextCodeAt: Date): TokenLifecycleError;
-	};
-}
-
-/**
- * Requests for the same login that need a token at the same moment (a batch of items sent
- * concurrently) share one trip to the token endpoint. Entries live only while the trip is under way.
- */
-const tripsUnderWay = new Map<string, Promise<IDataObject>>();
-
-/** How many earlier tokens of one login are recognised as replaced. */
-const MAX_REPLACED = 32;
-
-function fingerprint(parts: string[]): string {
-	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
-}
-
-/**
- * Whom a token issued for these inputs belongs to: a hash over the provider and `identity`. Saved
- * beside the token in `tokenOwnerField`. Throws when an input is unusable (e.g. a malformed URL).
- */
-export function tokenOwnerFingerprint(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return fingerprint(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
-}
-
-/**
- * Whether the cached token was issued for the credential's inputs as they are now. After someone
- * edits the login, secret or base URL, n8n still hands over the token cached for the old ones;
- * it must not be sent, probed or refreshed. Always true for a lifecycle without `tokenOwnerField`.
- * Never throws: inputs that cannot be fingerprinted do not fit.
- */
-export function cachedTokenFits(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): boolean {
-	if (lifecycle.tokenOwnerField === undefined) return true;
-	const savedOwner = credentials[lifecycle.tokenOwnerField];
-	if (typeof savedOwner !== 'string' || savedOwner === '') return false;
-	try {
-		return tokenOwnerFingerprint(credentials, lifecycle) === savedOwner;
-	} catch {
-		return false;
-	}
-}
-
-/**
- * The token for `authenticate` to attach: the cached one when it fits the current inputs, else `''`.
- * Sending nothing gets a 401, on which n8n calls `preAuthentication`, which gets a token for the
- * current inputs, saves it, and retries the request.
- */
-export function cachedToken(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return cachedTokenFits(credentials, lifecycle) ? textField(credentials, lifecycle.tokenField) : '';
-}
-
-/** One call's view of the sign-in: the fingerprints it is remembered under and what the copy holds. */
-interface SignIn {
-	/** The login: provider and identity. Tokens, texted codes and rotations are remembered under it. */
-	login: string;
-	/** The login plus what this attempt adds (a code, the refresh token held): refusals are remembered under it. */
-	attempt: string;
-	/** The cached token if it belongs to the current inputs, else ''. */
-	heldToken: string;
-	/** The stored refresh token if the cached token belongs to the current inputs, else ''. */
-	heldRefreshToken: string;
-	owner?: string;
-}
-
-function describeSignIn(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): SignIn {
-	const login = fingerprint(['login', lifecycle.provider, ...lifecycle.identity(credentials)]);
-	const fits = cachedTokenFits(credentials, lifecycle);
-	const heldRefreshToken = fits && lifecycle.refresh ? textField(credentials, REFRESH_TOKEN_FIELD) : '';
-	return {
-		login,
-		attempt: fingerprint(['attempt', login, heldRefreshToken, ...(lifecycle.oneTimeInputs?.(credentials) ?? [])]),
-		heldToken: fits ? textField(credentials, lifecycle.tokenField) : '',
-		heldRefreshToken,
-		owner: lifecycle.tokenOwnerField ? tokenOwnerFingerprint(credentials, lifecycle) : undefined,
-	};
-}
-
-/**
- * The newest token this process got for the login, when the copy in hand holds none or one that it
- * replaced: a copy read before the new token was saved, an item that started with the old token.
- */
-function newerIssuedToken(signIn: SignIn, lifecycle: TokenLifecycle): IDataObject | undefined {
-	const issued = issuedTokens.recall(signIn.login);
-	if (issued === undefined || issued.fields[lifecycle.tokenField] === signIn.heldToken) return undefined;
-	const holdsReplaced =
-		signIn.heldToken === '' ||
-		issued.replaced.has(fingerprint([signIn.heldToken])) ||
-		(signIn.heldRefreshToken !== '' && issued.replaced.has(fingerprint([signIn.heldRefreshToken])));
-	return holdsReplaced ? { ...issued.fields } : undefined;
-}
-
-function rememberIssued(signIn: SignIn, fields: IDataObject, lifecycle: TokenLifecycle, now = Date.now()): void {
-	const previous = issuedTokens.recall(signIn.login, now);
-	const replaced = [...(previous?.replaced ?? [])];
-	const previousToken = previous?.fields[lifecycle.tokenField];
-	for (const old of [signIn.heldToken, signIn.heldRefreshToken, typeof previousToken === 'string' ? previousToken : '']) {
-		if (old !== '' && old !== fields[lifecycle.tokenField] && old !== fields[REFRESH_TOKEN_FIELD]) {
-			replaced.push(fingerprint([old]));
-		}
-	}
-	const expiresAt = lifecycle.expiresAtField ? Date.parse(String(fields[lifecycle.expiresAtField] ?? '')) : NaN;
-	const lifetime = Math.min(ISSUED_TOKEN_MEMORY_MS, Number.isFinite(expiresAt) ? expiresAt - 60_000 - now : Infinity);
-	if (lifetime <= 0) return;
-	issuedTokens.remember(
-		signIn.login,
-		{ fields: { ...fields }, issuedAt: now, replaced: new Set(replaced.slice(-MAX_REPLACED)) },
-		lifetime,
-		now,
-	);
-}
+// Defined elsewhere since the split, still exported from here: index.ts and tokenCacheProperties.ts import them so.
+export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
+export type { TokenLifecycle } from './lifecycleContract';
+export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
 
 function rotatedElsewhere(provider: string): TokenLifecycleError {
 	return new TokenLifecycleError(
@@ -180,46 +34,32 @@ function rotatedElsewhere(provider: string): TokenLifecycleError {
 	);
 }
 
-/**
- * A refused refresh token for a login whose sign-in texts a code: within a minute of the first
- * refusal it is most likely a rotation by another process, so this request fails instead of texting
- * the user. After that minute the sign-in goes ahead.
- */
-function guardRotationRace(signIn: SignIn, lifecycle: TokenLifecycle, now = Date.now()): void {
-	const key = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
-	const seen = refusedRefreshTokens.recall(key, now);
-	if (seen === undefined) refusedRefreshTokens.remember(key, { firstRefusedAt: now }, REFUSAL_MEMORY_MS, now);
-	if (seen === undefined || now - seen.firstRefusedAt < ROTATION_RACE_MS) throw rotatedElsewhere(lifecycle.provider);
-}
-
 /** The sign-in itself, unless a code texted for this login can still be entered. */
-async function signInWithLogin(
+async function signInUnlessCodeAwaited(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
 	const codeEntered = lifecycle.twoFactor?.codeEntered(credentials) ?? true;
-	const waiting = codeEntered ? undefined : codeWaits.recall(signIn.login);
-	if (waiting !== undefined && lifecycle.twoFactor) {
-		throw lifecycle.twoFactor.waitingForCode(new Date(waiting.sentAt), new Date(waiting.sentAt + CODE_WAIT_MS));
-	}
+	const awaited = codeEntered ? undefined : awaitedCode(signIn.login);
+	if (awaited !== undefined && lifecycle.twoFactor)
+		throw lifecycle.twoFactor.waitingForCode(awaited.sentAt, awaited.nextCodeAt);
 	return await lifecycle.acquire(helpers, credentials).catch((error: unknown) => {
-		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') {
-			codeWaits.remember(signIn.login, { sentAt: Date.now() }, CODE_WAIT_MS);
-		}
+		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') rememberCodeSent(signIn.login);
 		throw error;
 	});
 }
 
-async function decide(
+/** Keeps the cached token if the provider still accepts it, else refreshes it, else signs in. */
+async function keepRefreshOrSignIn(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	// A token (and refresh token) issued for other inputs is neither asked about nor traded in.
-	if (!cachedTokenFits(credentials, lifecycle)) return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	// A token (and refresh token) issued for other inputs is held as '' (see fingerprintSignIn): neither
+	// asked about nor traded in.
 	if (signIn.heldToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
@@ -231,46 +71,42 @@ async function decide(
 			lifecycle.twoFactor !== undefined &&
 			!lifecycle.twoFactor.codeEntered(credentials) &&
 			lifecycle.twoFactor.knownToNeedCode(credentials);
-		const raceKey = fingerprint(['refused refresh', signIn.login, signIn.heldRefreshToken]);
 		// Refused moments ago: do not ask again, and do not text a code either.
-		if (sendsCode && refusedRefreshTokens.recall(raceKey) !== undefined) guardRotationRace(signIn, lifecycle);
-		else {
+		const refusedBefore = sendsCode && refreshTokenRefusedBefore(signIn.login, signIn.heldRefreshToken);
+		if (!refusedBefore) {
 			const refreshed = await lifecycle.refresh(helpers, credentials);
 			if (refreshed !== undefined) return refreshed;
-			if (sendsCode) guardRotationRace(signIn, lifecycle);
+		}
+		// A refusal within a minute is most likely another process's rotation: fail rather than text the user.
+		if (sendsCode && refreshRefusalWithinRotationRace(signIn.login, signIn.heldRefreshToken)) {
+			throw rotatedElsewhere(lifecycle.provider);
 		}
 	}
-	return await signInWithLogin(helpers, credentials, lifecycle, signIn);
+	return await signInUnlessCodeAwaited(helpers, credentials, lifecycle, signIn);
 }
 
-/** Runs `decide` once for all callers with the same attempt and held token; remembers what it learns. */
-async function sharedTrip(
+/** `keepRefreshOrSignIn`, and what the process learns from it: a new token, a used code, a refusal. */
+async function renewAndRemember(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	const key = fingerprint(['trip', signIn.attempt, signIn.heldToken]);
-	let trip = tripsUnderWay.get(key);
-	if (!trip) {
-		trip = decide(helpers, credentials, lifecycle, signIn)
-			.then((fields) => {
-				if (fields[lifecycle.tokenField] === undefined) return fields;
-				const saved = signIn.owner !== undefined ? { ...fields, [lifecycle.tokenOwnerField!]: signIn.owner } : fields;
-				rememberIssued(signIn, saved, lifecycle);
-				codeWaits.forget(signIn.login);
-				return saved;
-			})
-			.catch((error: unknown) => {
-				if (error instanceof TokenLifecycleError && error.outcome === 'refusal') {
-					refusals.remember(signIn.attempt, error, REFUSAL_MEMORY_MS);
-				}
-				throw error;
-			})
-			.finally(() => tripsUnderWay.delete(key));
-		tripsUnderWay.set(key, trip);
-	}
-	return { ...(await trip) };
+	return await keepRefreshOrSignIn(helpers, credentials, lifecycle, signIn)
+		.then((fields) => {
+			if (fields[lifecycle.tokenField] === undefined) return fields;
+			const saved =
+				signIn.ownerFingerprint !== undefined
+					? { ...fields, [lifecycle.tokenOwnerField!]: signIn.ownerFingerprint }
+					: fields;
+			rememberIssuedToken(signIn, saved, lifecycle);
+			forgetAwaitedCode(signIn.login);
+			return saved;
+		})
+		.catch((error: unknown) => {
+			if (error instanceof TokenLifecycleError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
+			throw error;
+		});
 }
 
 /**
@@ -290,11 +126,13 @@ export async function renewToken(
 	lifecycle: TokenLifecycle,
 ): Promise<IDataObject> {
 	lifecycle.validate(credentials);
-	const signIn = describeSignIn(credentials, lifecycle);
-	const refused = refusals.recall(signIn.attempt);
+	const signIn = fingerprintSignIn(credentials, lifecycle);
+	const refused = rememberedRefusal(signIn.attempt);
 	if (refused !== undefined) throw refused;
 
-	const fields = newerIssuedToken(signIn, lifecycle) ?? (await sharedTrip(helpers, credentials, lifecycle, signIn));
+	const fields =
+		newerIssuedToken(signIn, lifecycle) ??
+		(await shareRenewalInFlight(signIn, async () => await renewAndRemember(helpers, credentials, lifecycle, signIn)));
 	// Into the copy at once: a node that shares one copy among its items finds the new token there.
 	if (fields[lifecycle.tokenField] !== undefined) Object.assign(credentials, fields);
 	return fields;

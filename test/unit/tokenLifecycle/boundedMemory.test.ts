@@ -1,4 +1,4 @@
-import { BoundedMemory } from '../../tokenLifecycle/boundedMemory';
+import { BoundedMemory } from '../../../tokenLifecycle/boundedMemory';
 
 describe('BoundedMemory: what the token life cycle remembers is bounded in time and size', () => {
 	it('forgets an entry once its lifetime has passed', () => {
