@@ -1,7 +1,7 @@
 import type { IAuthenticate, ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { textField } from './credentialInputs';
-import { exchange, type ExchangeRequest, type HttpHelpers } from './httpExchange';
+import { sendAuthenticationRequest, type ExchangeRequest, type HttpHelpers } from './httpExchange';
 import { cachedToken, type TokenLifecycle } from './renewToken';
 
 /** The header that carries `token` in header `name`: `Bearer <token>` for `Authorization`, the bare token otherwise. */
@@ -54,7 +54,7 @@ export async function isTokenAccepted(
 	headerName: string,
 	token: string,
 ): Promise<boolean> {
-	const answer = await exchange(helpers, provider, {
+	const answer = await sendAuthenticationRequest(helpers, provider, {
 		...request,
 		headers: { ...request.headers, ...tokenHeader(headerName, token) },
 		safeToRepeat: true,

@@ -79,7 +79,11 @@ export function retryWaitMs(answer: HttpAnswer | undefined, attempt: number, now
  * only when no answer came back, with text that names the host and nothing else. A request that is
  * safe to repeat is sent again when the provider is busy or does not answer (see `safeToRepeat`).
  */
-export async function exchange(helpers: HttpHelpers, provider: string, request: ExchangeRequest): Promise<HttpAnswer> {
+export async function sendAuthenticationRequest(
+	helpers: HttpHelpers,
+	provider: string,
+	request: ExchangeRequest,
+): Promise<HttpAnswer> {
 	for (let attempt = 1; ; attempt++) {
 		const answer = await exchangeOnce(helpers, request);
 		// A timeout is not sent again: the provider is slow, and every item waiting on this trip would wait again.

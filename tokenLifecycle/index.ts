@@ -1,5 +1,11 @@
 export { TokenLifecycleError, describeProviderAnswer, inputsRejected, providerErrorCode } from './tokenLifecycleError';
-export { exchange, encodeForm, basicAuthorization, isSuccess, TOKEN_REQUEST_TIMEOUT_MS } from './httpExchange';
+export {
+	sendAuthenticationRequest,
+	encodeForm,
+	basicAuthorization,
+	isSuccess,
+	TOKEN_REQUEST_TIMEOUT_MS,
+} from './httpExchange';
 export type { HttpAnswer, HttpHelpers, ExchangeRequest, RequestBody } from './httpExchange';
 export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
 export type { IssuedToken } from './oauthTokenResponse';

@@ -30,7 +30,7 @@ export interface TokenLifecycle {
 	 * Everything that decides whose token this is and where it is valid (base URL, login, secret).
 	 * Hashed, never stored or shown as such.
 	 */
-	identity(credentials: ICredentialDataDecryptedObject): string[];
+	loginInputs(credentials: ICredentialDataDecryptedObject): string[];
 	/**
 	 * Inputs used by a single sign-in, such as a one-time code: a refusal is remembered for them, but
 	 * a token obtained with them still belongs to the login once they are cleared.

@@ -15,11 +15,11 @@ export function fingerprintOf(parts: string[]): string {
 }
 
 /**
- * Whom a token issued for these inputs belongs to: a hash over the provider and `identity`. Saved
+ * Whom a token issued for these inputs belongs to: a hash over the provider and `loginInputs`. Saved
  * beside the token in `tokenOwnerField`. Throws when an input is unusable (e.g. a malformed URL).
  */
 export function tokenOwnerFingerprint(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): string {
-	return fingerprintOf(['token owner', lifecycle.provider, ...lifecycle.identity(credentials)]);
+	return fingerprintOf(['token owner', lifecycle.provider, ...lifecycle.loginInputs(credentials)]);
 }
 
 /**
@@ -50,7 +50,7 @@ export function cachedToken(credentials: ICredentialDataDecryptedObject, lifecyc
 
 /** One call's view of the sign-in: the fingerprints it is remembered under and what the copy holds. */
 export interface SignIn {
-	/** Fingerprint of the login (provider and identity). Tokens, texted codes and rotations are remembered under it. */
+	/** Fingerprint of the login (provider and login inputs). Tokens, texted codes and rotations are remembered under it. */
 	login: string;
 	/**
 	 * Fingerprint of the login plus what this attempt adds (a one-time code, the refresh token held):
@@ -67,7 +67,7 @@ export interface SignIn {
 
 /** Reads the copy of the credential in hand into a `SignIn`. Throws when an input cannot be fingerprinted. */
 export function fingerprintSignIn(credentials: ICredentialDataDecryptedObject, lifecycle: TokenLifecycle): SignIn {
-	const login = fingerprintOf(['login', lifecycle.provider, ...lifecycle.identity(credentials)]);
+	const login = fingerprintOf(['login', lifecycle.provider, ...lifecycle.loginInputs(credentials)]);
 	const fits = cachedTokenFits(credentials, lifecycle);
 	const heldRefreshToken = fits && lifecycle.refresh ? textField(credentials, REFRESH_TOKEN_FIELD) : '';
 	return {

@@ -5,7 +5,7 @@ import {
 	TokenLifecycleError,
 	baseUrlField,
 	describeProviderAnswer,
-	exchange,
+	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
 	isTokenAccepted,
@@ -52,7 +52,7 @@ function readMintedToken(body: unknown): string | undefined {
 }
 
 async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, password: string): Promise<string> {
-	const answer = await exchange(helpers, PROVIDER, {
+	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'POST',
 		url: `${apiRoot}/v1/auth/login`,
 		body: { encoding: 'form', fields: { username, password } },
@@ -77,7 +77,7 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 
 /** The user's permanent tokens, oldest first (the order RingCX lists them in). */
 async function permanentTokens(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string[]> {
-	const answer = await exchange(helpers, PROVIDER, {
+	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'GET',
 		url: `${apiRoot}/v1/admin/token`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
@@ -103,7 +103,7 @@ async function keepOnePermanentToken(
 	const tokens = await permanentTokens(helpers, apiRoot, authToken);
 	const kept = tokens[0];
 	if (kept === undefined || kept === minted || !tokens.includes(minted)) return minted;
-	const deleted = await exchange(helpers, PROVIDER, {
+	const deleted = await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'DELETE',
 		url: `${apiRoot}/v1/admin/token/${encodeURIComponent(minted)}`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
@@ -114,7 +114,7 @@ async function keepOnePermanentToken(
 }
 
 async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string> {
-	const answer = await exchange(helpers, PROVIDER, {
+	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'POST',
 		url: `${apiRoot}/v1/admin/token`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
@@ -144,7 +144,7 @@ export const ringCxLifecycle: TokenLifecycle = {
 		requiredField(credentials, 'username', 'Username', PROVIDER);
 		requiredField(credentials, 'password', 'Password', PROVIDER);
 	},
-	identity: (credentials) => [
+	loginInputs: (credentials) => [
 		ringCxEndpoint.baseUrl(credentials),
 		textField(credentials, 'username'),
 		// Exactly as sent: a password that differs only in its spaces is another password.

@@ -6,7 +6,7 @@ import {
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
-	exchange,
+	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
 	oauthTokenFields,
@@ -59,7 +59,7 @@ export async function requestSatelliteToken(
 	helpers: HttpHelpers,
 	{ baseUrl, fields }: SatelliteGrant,
 ): Promise<HttpAnswer> {
-	return await exchange(helpers, PROVIDER, {
+	return await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'POST',
 		url: `${baseUrl}/oauth/v2/token`,
 		body: { encoding: 'json', fields },
@@ -165,7 +165,7 @@ export const satelliteLifecycle: TokenLifecycle = {
 		}
 	},
 	// The username and password decide whose token it is only in the password grant.
-	identity: (credentials) => [
+	loginInputs: (credentials) => [
 		satelliteEndpoint.baseUrl(credentials),
 		textField(credentials, 'grantType'),
 		textField(credentials, 'clientId'),

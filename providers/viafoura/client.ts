@@ -6,7 +6,7 @@ import {
 	baseUrlField,
 	cachedToken,
 	describeProviderAnswer,
-	exchange,
+	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
 	isTokenAccepted,
@@ -42,7 +42,7 @@ export const viafouraLifecycle: TokenLifecycle = {
 		requiredField(credentials, 'siteId', 'Site ID', PROVIDER);
 		requiredField(credentials, 'apiKey', 'API Key', PROVIDER);
 	},
-	identity: (credentials) => [
+	loginInputs: (credentials) => [
 		viafouraEndpoint.baseUrl(credentials),
 		textField(credentials, 'siteId'),
 		String(credentials.apiKey),
@@ -65,7 +65,7 @@ export const viafouraLifecycle: TokenLifecycle = {
 			token,
 		),
 	async acquire(helpers, credentials) {
-		const answer = await exchange(helpers, PROVIDER, {
+		const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
 			method: 'POST',
 			url: `${viafouraEndpoint.baseUrl(credentials)}/oauth2/token`,
 			// API keys are used exactly as Viafoura shows them; only the site ID is trimmed.

@@ -6,7 +6,7 @@ import {
 	TokenLifecycleError,
 	baseUrlField,
 	describeProviderAnswer,
-	exchange,
+	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
 	isTokenAccepted,
@@ -42,7 +42,7 @@ async function requestToken(
 	fields: Record<string, string>,
 	headers?: Record<string, string>,
 ): Promise<HttpAnswer> {
-	return await exchange(helpers, PROVIDER, {
+	return await sendAuthenticationRequest(helpers, PROVIDER, {
 		method: 'POST',
 		url: `${virtuousEndpoint.baseUrl(credentials)}/Token`,
 		headers,
@@ -150,7 +150,7 @@ export const virtuousLifecycle: TokenLifecycle = {
 		requiredField(credentials, 'email', 'Email', PROVIDER);
 		requiredField(credentials, 'password', 'Password', PROVIDER);
 	},
-	identity: (credentials) => [
+	loginInputs: (credentials) => [
 		virtuousEndpoint.baseUrl(credentials),
 		textField(credentials, 'email').toLowerCase(),
 		String(credentials.password),

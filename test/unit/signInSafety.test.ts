@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { RingCxApi } from '../../credentials/RingCxApi.credentials';
 import { ViafouraApi } from '../../credentials/ViafouraApi.credentials';
 import { VirtuousApi } from '../../credentials/VirtuousApi.credentials';
-import { exchange } from '../../tokenLifecycle';
+import { sendAuthenticationRequest } from '../../tokenLifecycle';
 import { ProviderServer } from '../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
 import { VIAFOURA_SITE, createViafoura } from '../providers/viafoura';
@@ -248,7 +248,7 @@ describe('token requests time out', () => {
 	it('gives up on a provider that does not answer, naming only the host, and does not send it again', async () => {
 		let sent = 0;
 		const counting = { httpRequest: async (options: never) => (sent++, await httpRequest(options)) } as never;
-		const error = await exchange(counting, 'Viafoura', {
+		const error = await sendAuthenticationRequest(counting, 'Viafoura', {
 			method: 'POST',
 			url: `${hangingUrl}/oauth2/token`,
 			body: { encoding: 'form', fields: { grant_type: 'client_credentials' } },

@@ -13,7 +13,11 @@ export function exampleLifecycle(steps: Partial<TokenLifecycle> = {}): TokenLife
 		expiresAtField: 'tokenExpiresAt',
 		tokenOwnerField: 'tokenOwner',
 		validate: () => undefined,
-		identity: (credentials) => [String(credentials.baseUrl), String(credentials.login), String(credentials.password)],
+		loginInputs: (credentials) => [
+			String(credentials.baseUrl),
+			String(credentials.login),
+			String(credentials.password),
+		],
 		acquire: async () => ({ accessToken: 'signed-in token' }),
 		...steps,
 	};

@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import {
 	TokenLifecycleError,
-	exchange,
+	sendAuthenticationRequest,
 	renewToken,
 	textField,
 	tokenOwnerFingerprint,
@@ -139,7 +139,7 @@ describe('take the token this process just got', () => {
 		const counting = { httpRequest } as unknown as HttpHelpers;
 		const lifecycle = exampleLifecycle({
 			acquire: async (requestHelpers) => {
-				const answer = await exchange(requestHelpers, 'Example', {
+				const answer = await sendAuthenticationRequest(requestHelpers, 'Example', {
 					method: 'POST',
 					url: 'https://api.example.com/token',
 				});

@@ -22,7 +22,7 @@ function savedWithToken(extra = {}) {
 }
 
 describe('the token owner fingerprint says whose token it is', () => {
-	it('changes with every identity input and with the provider, and never holds an input as such', () => {
+	it('changes with every login input and with the provider, and never holds an input as such', () => {
 		const owner = tokenOwnerFingerprint(exampleInputs(), lifecycle);
 		expect(tokenOwnerFingerprint(exampleInputs(), exampleLifecycle())).toBe(owner);
 		const edits: ICredentialDataDecryptedObject[] = [
@@ -56,7 +56,7 @@ describe('a cached token is used only while it belongs to the inputs as they are
 
 	it('does not fit, rather than throw, when the inputs cannot be fingerprinted', () => {
 		const unusable = exampleLifecycle({
-			identity: () => {
+			loginInputs: () => {
 				throw new Error('malformed URL');
 			},
 		});
