@@ -59,8 +59,16 @@ export class StoredCredential {
 			parameters: {},
 			credentials: { [type.name]: this.reference },
 		};
-		const credentialsHelper = new N8nCredentialsHelper([type], [{ ...this.reference, type: type.name, store: this.store }]);
-		this.context = executeContext({ nodeType: httpRequestNodeType, node, items: [{ json: {} }], credentialsHelper }).context;
+		const credentialsHelper = new N8nCredentialsHelper(
+			[type],
+			[{ ...this.reference, type: type.name, store: this.store }],
+		);
+		this.context = executeContext({
+			nodeType: httpRequestNodeType,
+			node,
+			items: [{ json: {} }],
+			credentialsHelper,
+		}).context;
 	}
 
 	/** How many times n8n saved what preAuthentication returned. */

@@ -105,7 +105,7 @@ export function nodeRunner(nodeUnderTest: NodeUnderTest): NodeRunner {
 			position: [0, 0],
 			parameters: saved,
 			credentials: { [credentialType.name]: credential },
-			// What the editor saves for "On Error: Continue (using error output)"'s sibling, "Continue".
+			// "On Error: Continue", as the editor saves it (BaseExecuteContext.continueOnFail reads it).
 			...(options.continueOnFail === true ? { onError: 'continueRegularOutput' as const } : {}),
 		};
 		const credentialsHelper = new N8nCredentialsHelper(

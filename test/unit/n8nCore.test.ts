@@ -32,7 +32,11 @@ const node: INode = {
 const additionalData = { variables: {} } as unknown as IWorkflowExecuteAdditionalData;
 
 function storedViafoura(): { store: CredentialStore; helper: N8nCredentialsHelper } {
-	const store = new CredentialStore({ baseUrl: server.url, siteId: VIAFOURA_SITE.siteId, apiKey: VIAFOURA_SITE.apiKey });
+	const store = new CredentialStore({
+		baseUrl: server.url,
+		siteId: VIAFOURA_SITE.siteId,
+		apiKey: VIAFOURA_SITE.apiKey,
+	});
 	const helper = new N8nCredentialsHelper([new ViafouraApi()], [{ ...reference, type: 'viafouraApi', store }]);
 	return { store, helper };
 }
@@ -63,7 +67,12 @@ it('hands out a fresh decrypted copy on every read, with the credential type’s
 it('runs preAuthentication when the token field is empty or expired, and saves what it returns', async () => {
 	const { store, helper } = storedViafoura();
 	const helpers = { helpers: { httpRequest } };
-	const copy: ICredentialDataDecryptedObject = await helper.getDecrypted(additionalData, reference, 'viafouraApi', 'manual');
+	const copy: ICredentialDataDecryptedObject = await helper.getDecrypted(
+		additionalData,
+		reference,
+		'viafouraApi',
+		'manual',
+	);
 
 	const issued = await helper.preAuthentication(helpers, copy, 'viafouraApi', node, false);
 	expect(issued?.accessToken).toEqual(expect.any(String));
