@@ -1,91 +1,110 @@
 /**
- * How n8n 2.x calls a credential from a node, reproduced from its source so that unit tests meet
- * the same call pattern the package meets in n8n (n8n-core `RequestHelperFunctions` and
- * `CredentialsHelper.preAuthentication`):
- *   - every request decrypts a FRESH COPY of the stored credential (`getCredentials`), unless the
- *     node passes one object in `credentialsDecrypted`;
- *   - `preAuthentication` is called when the first hidden `expirable` field is empty, or with
- *     "expired" after a failure; its answer is saved into the stored credential only when it holds
- *     that field, and merged into the copy;
- *   - `httpRequestWithAuthentication` retries once after a 401;
- *   - `requestWithAuthentication` (the legacy helper the HTTP Request node uses) calls
- *     `preAuthentication` again after ANY failure, including a failure of `preAuthentication`, and
- *     resends when it answered anything.
- * Requests really go over HTTP, to the bundled provider servers.
+ * Calls a credential the way n8n 1.x does from a node, through n8n-core's real request helpers
+ * (`helpers.httpRequestWithAuthentication`, and `helpers.requestWithAuthentication`, the legacy one
+ * the HTTP Request node uses) in an ExecuteContext, with n8n's credentials-helper semantics
+ * (test/support/n8nCredentialsHelper.ts): every request reads a fresh decrypted copy of the stored
+ * credential unless the caller passes one in `credentialsDecrypted`, `preAuthentication` runs when
+ * the expirable field is empty or after a failure, and what it returns is saved. Requests really go
+ * over HTTP, to the bundled provider servers.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeType,
+	IRequestOptions,
+} from 'n8n-workflow';
 
-import { httpRequest } from './n8nHttpRequest';
+import { executeContext } from './n8nCore';
+import { CredentialStore, N8nCredentialsHelper } from './n8nCredentialsHelper';
+
+/**
+ * A node that may use any credential: n8n gives the HTTP Request node (this type name) access to
+ * every credential type, and it is the node that calls `requestWithAuthentication`.
+ */
+const httpRequestNodeType: INodeType = {
+	description: {
+		displayName: 'HTTP Request',
+		name: 'httpRequest',
+		group: ['output'],
+		version: 1,
+		description: 'Stands in for the HTTP Request node: a node whose credential is chosen by type',
+		defaults: { name: 'HTTP Request' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	},
+};
 
 export class StoredCredential {
-	/** How many times n8n saved what preAuthentication returned. */
-	writes = 0;
+	private readonly store: CredentialStore;
+
+	private readonly context: IExecuteFunctions;
+
+	private readonly reference = { id: 'stored-credential', name: 'Stored credential' };
 
 	constructor(
 		readonly type: ICredentialType,
-		private data: ICredentialDataDecryptedObject,
-	) {}
+		data: ICredentialDataDecryptedObject,
+	) {
+		this.store = new CredentialStore(data);
+		const node: INode = {
+			id: 'http-request-node',
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			credentials: { [type.name]: this.reference },
+		};
+		const credentialsHelper = new N8nCredentialsHelper(
+			[type],
+			[{ ...this.reference, type: type.name, store: this.store }],
+		);
+		this.context = executeContext({
+			nodeType: httpRequestNodeType,
+			node,
+			items: [{ json: {} }],
+			credentialsHelper,
+		}).context;
+	}
 
-	/** `getCredentials`: a fresh decrypted copy of what is stored. */
+	/** How many times n8n saved what preAuthentication returned. */
+	get writes(): number {
+		return this.store.writes;
+	}
+
+	/** A fresh decrypted copy of what is stored. */
 	decrypt(): ICredentialDataDecryptedObject {
-		return structuredClone(this.data);
+		return this.store.data;
 	}
 
 	get stored(): ICredentialDataDecryptedObject {
-		return this.decrypt();
+		return this.store.data;
 	}
 
-	/** `CredentialsHelper.preAuthentication`. */
-	async preAuthenticate(copy: ICredentialDataDecryptedObject, expired: boolean): Promise<IDataObject | undefined> {
-		const expirable = this.type.properties.find(
-			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
-		);
-		if (!expirable || typeof this.type.preAuthentication !== 'function') return undefined;
-		if (copy[expirable.name] !== '' && !expired) return undefined;
-		const output = await this.type.preAuthentication.call({ helpers: { httpRequest } } as never, copy);
-		if (output[expirable.name] === undefined) return undefined;
-		// n8n saves the copy with the answer merged in (updateCredentials), and returns the same.
-		this.data = structuredClone(Object.assign(copy, output));
-		this.writes++;
-		return copy;
-	}
-
-	private async signed(copy: ICredentialDataDecryptedObject, options: IHttpRequestOptions) {
-		const authenticate = this.type.authenticate as (
-			credentials: ICredentialDataDecryptedObject,
-			requestOptions: IHttpRequestOptions,
-		) => Promise<IHttpRequestOptions>;
-		return await authenticate(copy, { ...options, headers: { ...options.headers } });
-	}
-
-	/** `helpers.httpRequestWithAuthentication` (the nodes' helper). */
+	/** `helpers.httpRequestWithAuthentication` (the nodes' helper); `shared` goes in `credentialsDecrypted`. */
 	async httpRequestWithAuthentication(options: IHttpRequestOptions, shared?: ICredentialDataDecryptedObject) {
-		const copy = shared ?? this.decrypt();
-		const data = await this.preAuthenticate(copy, false);
-		if (data) Object.assign(copy, data);
-		try {
-			return await httpRequest(await this.signed(copy, options));
-		} catch (error) {
-			if ((error as { response?: { status?: number } }).response?.status !== 401) throw error;
-			const renewed = await this.preAuthenticate(copy, true);
-			if (renewed) Object.assign(copy, renewed);
-			return await httpRequest(await this.signed(copy, options));
-		}
+		const credentialsDecrypted = shared && { ...this.reference, type: this.type.name, data: shared };
+		return await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			this.type.name,
+			{ ...options },
+			credentialsDecrypted && { credentialsDecrypted },
+		);
 	}
 
 	/** `helpers.requestWithAuthentication` (the legacy helper the HTTP Request node uses). */
-	async requestWithAuthentication(options: IHttpRequestOptions) {
-		const copy = this.decrypt();
-		try {
-			const data = await this.preAuthenticate(copy, false);
-			if (data) Object.assign(copy, data);
-			return await httpRequest(await this.signed(copy, options));
-		} catch (error) {
-			const data = await this.preAuthenticate(copy, true);
-			if (!data) throw error;
-			Object.assign(copy, data);
-			return await httpRequest(await this.signed(copy, options));
-		}
+	async requestWithAuthentication(options: IHttpRequestOptions | IRequestOptions, itemIndex = 0) {
+		return await this.context.helpers.requestWithAuthentication.call(
+			this.context,
+			this.type.name,
+			{ ...options } as IRequestOptions,
+			undefined,
+			itemIndex,
+		);
 	}
 }
 
