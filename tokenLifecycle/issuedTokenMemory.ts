@@ -43,7 +43,9 @@ export function rememberIssuedToken(
 	now: number = Date.now(),
 ): void {
 	const previous = issuedTokens.recall(signIn.login, now);
-	const replaced = [...(previous?.replaced ?? [])];
+	// A Set in the order replaced: the copy renewing usually holds the token issued before it, which
+	// must count once, or the cap would keep only half as many tokens.
+	const replaced = new Set(previous?.replaced ?? []);
 	const previousToken = previous?.fields[lifecycle.tokenField];
 	for (const old of [
 		signIn.heldToken,
@@ -51,7 +53,9 @@ export function rememberIssuedToken(
 		typeof previousToken === 'string' ? previousToken : '',
 	]) {
 		if (old !== '' && old !== fields[lifecycle.tokenField] && old !== fields[REFRESH_TOKEN_FIELD]) {
-			replaced.push(fingerprintOf([old]));
+			const replacedFingerprint = fingerprintOf([old]);
+			replaced.delete(replacedFingerprint);
+			replaced.add(replacedFingerprint);
 		}
 	}
 	const expiresAt = lifecycle.expiresAtField ? Date.parse(String(fields[lifecycle.expiresAtField] ?? '')) : NaN;
@@ -60,7 +64,7 @@ export function rememberIssuedToken(
 	if (lifetime <= 0) return;
 	issuedTokens.remember(
 		signIn.login,
-		{ fields: { ...fields }, issuedAt: now, replaced: new Set(replaced.slice(-MAX_REPLACED)) },
+		{ fields: { ...fields }, issuedAt: now, replaced: new Set([...replaced].slice(-MAX_REPLACED)) },
 		lifetime,
 		now,
 	);

@@ -55,6 +55,13 @@ describe('a copy read before the new token was saved is handed that token', () =
 		expect(newerIssuedToken(holding('token 1'), lifecycle, t0 + 40)).toBeUndefined();
 		expect(newerIssuedToken(holding('token 2'), lifecycle, t0 + 40)).toEqual({ accessToken: 'token 34' });
 	});
+
+	it('counts a token once when the renewing copy held the token issued before it (the usual case)', () => {
+		// Each renewal replaces the held token, which is also the token issued before it: one entry, not two.
+		for (let i = 1; i <= 34; i++) renewed(`token ${i - 1}`, `token ${i}`, t0 + i);
+		expect(newerIssuedToken(holding('token 2'), lifecycle, t0 + 40)).toEqual({ accessToken: 'token 34' });
+		expect(newerIssuedToken(holding('token 1'), lifecycle, t0 + 40)).toBeUndefined();
+	});
 });
 
 describe('an issued token is handed out for 5 minutes at most, and never past its own expiry', () => {
