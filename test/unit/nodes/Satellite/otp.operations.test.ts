@@ -5,9 +5,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { SatelliteApi } from '../../../../credentials/SatelliteApi.credentials';
-import { ProviderServer } from '../../../providers/providerServer';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../providers/satellite';
+import { satelliteCredentialData } from '../../../support/credentialFixtures';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { providerFixture } from '../../../support/providerFixture';
 import { Satellite } from '../../../../nodes/Satellite/Satellite.node';
 
 const [someone, giovanni, ana] = SATELLITE_USERS;
@@ -16,32 +17,14 @@ const runSatelliteNode = nodeRunner({
 	credentialType: SatelliteApi,
 	credential: { id: 'satellite-credential', name: 'Satellite demo' },
 });
-const provider = createSatellite();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
+const { server, provider, baseUrl } = providerFixture(createSatellite);
 beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
 	provider.actions!.setAllowNewUsers({ allow: false });
 	provider.actions!.setOtpTtl({ seconds: 600 });
 });
 
 function credentialStore(overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
-	return new CredentialStore({
-		accessToken: '',
-		refreshToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		grantType: 'clientCredentials',
-		clientId: SATELLITE_CLIENT.clientId,
-		clientSecret: SATELLITE_CLIENT.clientSecret,
-		...overrides,
-	});
+	return new CredentialStore(satelliteCredentialData(baseUrl(), overrides));
 }
 
 const send = (parameters: Record<string, ParameterValue>) => ({ resource: 'otp', operation: 'send', ...parameters });

@@ -6,9 +6,10 @@
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
 import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
-import { ProviderServer } from '../../../providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../../providers/viafoura';
+import { createViafoura } from '../../../providers/viafoura';
+import { viafouraCredentialData } from '../../../support/credentialFixtures';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { providerFixture } from '../../../support/providerFixture';
 import { platformScriptTag } from '../../../../nodes/Viafoura/actions/session/platformScriptTag';
 import { Viafoura } from '../../../../nodes/Viafoura/Viafoura.node';
 
@@ -17,28 +18,10 @@ const runViafouraNode = nodeRunner({
 	credentialType: ViafouraApi,
 	credential: { id: 'viafoura-credential', name: 'Viafoura demo' },
 });
-const provider = createViafoura();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createViafoura);
 
 function credentialStore(overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
-	return new CredentialStore({
-		accessToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		siteId: VIAFOURA_SITE.siteId,
-		apiKey: VIAFOURA_SITE.apiKey,
-		...overrides,
-	});
+	return new CredentialStore(viafouraCredentialData(baseUrl(), overrides));
 }
 
 const login = (parameters: Record<string, ParameterValue>) => ({
@@ -128,10 +111,7 @@ describe('description', () => {
 
 	it('has actions for the AI tool use and descriptions that start with a verb', () => {
 		const options = property('operation').options as Array<{ action?: string; description?: string }>;
-		expect(options.map((option) => option.action)).toEqual([
-			'Log a reader in',
-			'Log a reader out',
-		]);
+		expect(options.map((option) => option.action)).toEqual(['Log a reader in', 'Log a reader out']);
 		for (const option of options) expect(option.description).toMatch(/^(Create|End) /);
 	});
 });
