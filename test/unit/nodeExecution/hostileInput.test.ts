@@ -18,6 +18,7 @@ import {
 	satelliteCredentialData,
 	viafouraCredentialData,
 } from '../../support/credentialFixtures';
+import { failureOf } from '../../support/failureOf';
 import { CredentialStore, nodeRunner } from '../../support/nodeExecutionContext';
 import { providerFixture } from '../../support/providerFixture';
 
@@ -27,21 +28,6 @@ const HUGE_MALFORMED_EMAIL = `${'a'.repeat(30_000)}@${'b.'.repeat(15_000)}`;
 const viafoura = providerFixture(createViafoura);
 const satellite = providerFixture(createSatellite);
 const ringCx = providerFixture(createRingCx);
-
-interface NodeFailure {
-	message: string;
-	description?: string;
-	context?: { itemIndex?: number };
-}
-
-async function failureOf(run: Promise<unknown>): Promise<NodeFailure> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: NodeFailure) => error,
-	);
-}
 
 describe('email check', () => {
 	it('accepts ordinary addresses and refuses what is clearly not one', () => {

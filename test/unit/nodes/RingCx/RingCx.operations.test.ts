@@ -9,6 +9,7 @@ import { RingCxApi } from '../../../../credentials/RingCxApi.credentials';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../../providers/ringcx';
 import { ringCxCredentialData } from '../../../support/credentialFixtures';
 import { httpRequest } from '../../../support/n8nCore';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
 import { providerFixture } from '../../../support/providerFixture';
 import { RingCx } from '../../../../nodes/RingCx/RingCx.node';
@@ -70,17 +71,6 @@ const users = (parameters: Record<string, ParameterValue> = {}) => ({
 	...parameters,
 });
 const requestLines = () => server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
-
-async function failureOf(
-	run: Promise<unknown>,
-): Promise<Error & { description?: string; context?: { itemIndex?: number } }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
 
 describe('API Token > Create', () => {
 	it('POSTs /api/v1/admin/token with the pasted token and no body, and outputs the new token', async () => {

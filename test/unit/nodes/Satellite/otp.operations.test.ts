@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { SatelliteApi } from '../../../../credentials/SatelliteApi.credentials';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../providers/satellite';
 import { satelliteCredentialData } from '../../../support/credentialFixtures';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
 import { providerFixture } from '../../../support/providerFixture';
 import { Satellite } from '../../../../nodes/Satellite/Satellite.node';
@@ -33,16 +34,6 @@ const verify = (parameters: Record<string, ParameterValue>) => ({
 	operation: 'verify',
 	...parameters,
 });
-/** The error a run failed with (the run must fail). */
-async function failureOf(run: Promise<unknown>): Promise<Error & { description?: string }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
-
 const otpCalls = () => server.requests('POST', '/otp/send');
 const tokenCalls = () => server.requests('POST', '/oauth/v2/token');
 

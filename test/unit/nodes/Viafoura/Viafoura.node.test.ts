@@ -8,6 +8,7 @@ import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workfl
 import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
 import { createViafoura } from '../../../providers/viafoura';
 import { viafouraCredentialData } from '../../../support/credentialFixtures';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
 import { providerFixture } from '../../../support/providerFixture';
 import { platformScriptTag } from '../../../../nodes/Viafoura/actions/session/platformScriptTag';
@@ -37,17 +38,6 @@ const logout = (parameters: Record<string, ParameterValue>) => ({
 const tokenCalls = () => server.requests('POST', '/oauth2/token');
 const loginCalls = () => server.requests('POST', '/rest/v1/accounts/login');
 const logoutCalls = () => server.requests('POST', '/rest/v1/accounts/logout');
-
-async function failureOf(
-	run: Promise<unknown>,
-): Promise<Error & { description?: string; context?: { itemIndex?: number } }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
 
 describe('description', () => {
 	const { description } = new Viafoura();
