@@ -6,18 +6,13 @@ import type { ICredentialDataDecryptedObject, INode, IWorkflowExecuteAdditionalD
 
 import { ViafouraApi } from '../../credentials/ViafouraApi.credentials';
 import { Viafoura } from '../../nodes/Viafoura/Viafoura.node';
-import { ProviderServer } from '../providers/providerServer';
 import { VIAFOURA_SITE, createViafoura } from '../providers/viafoura';
 import { httpRequest } from '../support/n8nCore';
 import { N8nCredentialsHelper } from '../support/n8nCredentialsHelper';
 import { CredentialStore, nodeRunner } from '../support/nodeExecutionContext';
+import { providerFixture } from '../support/providerFixture';
 
-const viafoura = createViafoura();
-const server = new ProviderServer(viafoura);
-beforeAll(async () => {
-	await server.listen();
-});
-afterAll(async () => await server.close());
+const { provider: viafoura, server } = providerFixture(createViafoura);
 
 const reference = { id: 'viafoura-1', name: 'Viafoura' };
 const node: INode = {
@@ -42,7 +37,6 @@ function storedViafoura(): { store: CredentialStore; helper: N8nCredentialsHelpe
 }
 
 it("sends the nodes' requests with n8n-core's HTTP client", async () => {
-	server.clearLog();
 	const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
 	const { store } = storedViafoura();
 	await run(store, { parameters: { resource: 'session', operation: 'login', userId: 'reader-1', name: 'Reader' } });

@@ -4,29 +4,19 @@
  * nothing one remembers is seen by the other, as between real workers. n8n offers no lock across
  * processes; these tests pin what the package guarantees without one.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject } from 'n8n-workflow';
 
-import { ProviderServer } from '../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
 import { VIRTUOUS_USERS, createVirtuous } from '../providers/virtuous';
-import { preAuthenticationContext } from '../support/n8nHttpRequest';
+import { credentialCalls } from '../support/credentialCalls';
+import { ringCxCredentialData, virtuousCredentialData } from '../support/credentialFixtures';
+import { providerFixture } from '../support/providerFixture';
 
 // Loading the modules a second and third time compiles them again: slow on a busy machine.
 jest.setTimeout(60_000);
 
-const ringCx = createRingCx();
-const virtuous = createVirtuous();
-const ringCxServer = new ProviderServer(ringCx);
-const virtuousServer = new ProviderServer(virtuous);
-
-beforeAll(async () => {
-	await ringCxServer.listen();
-	await virtuousServer.listen();
-});
-afterAll(async () => {
-	await ringCxServer.close();
-	await virtuousServer.close();
-});
+const { provider: ringCx, server: ringCxServer } = providerFixture(createRingCx);
+const { provider: virtuous, server: virtuousServer } = providerFixture(createVirtuous);
 
 /** The credential class as a separate process would load it. */
 function loadedInAnotherProcess<T>(modulePath: string, className: string): T {
@@ -37,31 +27,30 @@ function loadedInAnotherProcess<T>(modulePath: string, className: string): T {
 	return loaded!;
 }
 
-async function preAuthenticate(type: ICredentialType, credentials: ICredentialDataDecryptedObject) {
-	return await type.preAuthentication!.call(preAuthenticationContext, credentials).then(
-		(fields) => ({ fields, error: undefined }),
-		(error: Error) => ({ fields: undefined, error }),
-	);
+/** `credentials` may hold what an earlier preAuthentication returned (an IDataObject), as n8n saves it. */
+async function preAuthenticate(type: ICredentialType, credentials: IDataObject) {
+	return await credentialCalls(type)
+		.preAuthenticate(credentials as ICredentialDataDecryptedObject)
+		.then(
+			(fields) => ({ fields, error: undefined }),
+			(error: Error) => ({ fields: undefined, error }),
+		);
 }
 
 test('RingCX: two workers that sign in at once may both mint, and one permanent token remains, used by both', async () => {
 	const [admin] = RINGCX_ACCOUNTS;
-	const workers = [1, 2].map(() => loadedInAnotherProcess<ICredentialType>('../../credentials/RingCxApi.credentials', 'RingCxApi'));
-	const credentials = () => ({
-		sessionToken: '',
-		tokenOwner: '',
-		server: 'custom',
-		baseUrl: `${ringCxServer.url}/api`,
-		authMethod: 'password',
-		username: admin.username,
-		password: admin.password,
-	});
+	const workers = [1, 2].map(() =>
+		loadedInAnotherProcess<ICredentialType>('../../credentials/RingCxApi.credentials', 'RingCxApi'),
+	);
+	const credentials = () => ringCxCredentialData(ringCxServer.url, { tokenOwner: '' });
 	const tokensBefore = ringCx.apiTokensOf(admin.userId);
 	expect(tokensBefore).toEqual([]);
 	// Slow enough that both list the (empty) tokens before either mints.
 	ringCxServer.setLatency(50);
 
-	const [first, second] = await Promise.all(workers.map(async (worker) => await preAuthenticate(worker, credentials())));
+	const [first, second] = await Promise.all(
+		workers.map(async (worker) => await preAuthenticate(worker, credentials())),
+	);
 
 	ringCxServer.setLatency(0);
 	expect(ringCx.state.mintCount).toBe(2);
@@ -75,18 +64,7 @@ test('Virtuous: two workers trade one rotating refresh token at once: one renews
 	const [signer, workerA, workerB] = [1, 2, 3].map(() =>
 		loadedInAnotherProcess<ICredentialType>('../../credentials/VirtuousApi.credentials', 'VirtuousApi'),
 	);
-	const base = {
-		accessToken: '',
-		refreshToken: '',
-		tokenExpiresAt: '',
-		tokenOwner: '',
-		signInNeedsCode: '',
-		baseUrl: virtuousServer.url,
-		authMethod: 'password',
-		email: twoFactor.email,
-		password: twoFactor.password,
-		otp: '',
-	};
+	const base = virtuousCredentialData(virtuousServer.url, twoFactor, { tokenOwner: '', signInNeedsCode: '' });
 	await preAuthenticate(signer, { ...base });
 	const signedIn = await preAuthenticate(signer, { ...base, otp: virtuous.latestCode(twoFactor.email)!.code });
 	const stored = { ...base, ...signedIn.fields };
@@ -95,14 +73,18 @@ test('Virtuous: two workers trade one rotating refresh token at once: one renews
 	const codesBefore = virtuous.state.sentCodes.length;
 	virtuousServer.clearLog();
 
-	const outcomes = await Promise.all([workerA, workerB].map(async (worker) => await preAuthenticate(worker, { ...stored })));
+	const outcomes = await Promise.all(
+		[workerA, workerB].map(async (worker) => await preAuthenticate(worker, { ...stored })),
+	);
 
 	const renewed = outcomes.filter((outcome) => outcome.fields?.accessToken !== undefined);
 	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
 	expect(renewed).toHaveLength(1);
 	expect(failed.map((outcome) => outcome.error?.message)).toEqual(['Virtuous refused the saved refresh token']);
 	expect(virtuous.state.sentCodes.length).toBe(codesBefore);
-	expect(virtuousServer.requests('POST', '/Token').filter((entry) => entry.form?.grant_type === 'password')).toEqual([]);
+	expect(virtuousServer.requests('POST', '/Token').filter((entry) => entry.form?.grant_type === 'password')).toEqual(
+		[],
+	);
 	// The next run reads what the winner saved and needs nothing more.
 	const next = await preAuthenticate(workerB, { ...stored, ...renewed[0].fields });
 	expect(next.error).toBeUndefined();

@@ -1,8 +1,10 @@
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ProviderServer } from '../../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
-import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { credentialCalls } from '../../support/credentialCalls';
+import { ringCxCredentialData } from '../../support/credentialFixtures';
+import { httpRequest } from '../../support/n8nCore';
+import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
 import { ringCxToken } from '../../../providers/ringcx/client';
@@ -11,41 +13,17 @@ const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */
 const TOKEN_OWNER = expect.stringMatching(/^[0-9a-f]{64}$/);
 const credentialType = new RingCxApi();
-const provider = createRingCx();
-const server = new ProviderServer(provider);
-let apiRoot: string;
-
-beforeAll(async () => {
-	apiRoot = `${await server.listen()}/api`;
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createRingCx);
+const { preAuthenticate, authenticate } = credentialCalls(credentialType);
+/** The RingCX API's root on the bundled server. */
+const apiRoot = () => `${baseUrl()}/api`;
 
 function passwordCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		sessionToken: '',
-		server: 'custom',
-		baseUrl: apiRoot,
-		authMethod: 'password',
-		username: admin.username,
-		password: admin.password,
-		...overrides,
-	};
-}
-
-async function preAuthenticate(credentials: ICredentialDataDecryptedObject) {
-	return await credentialType.preAuthentication.call(preAuthenticationContext, credentials);
+	return ringCxCredentialData(baseUrl(), overrides);
 }
 
 async function authenticatedRequest(credentials: ICredentialDataDecryptedObject, url: string) {
-	const authenticate = credentialType.authenticate as (
-		c: ICredentialDataDecryptedObject,
-		o: IHttpRequestOptions,
-	) => Promise<IHttpRequestOptions>;
-	const options = await authenticate(credentials, { url: `${apiRoot}${url}`, method: 'GET', json: true });
+	const options = await authenticate(credentials, { url: `${apiRoot()}${url}`, method: 'GET', json: true });
 	return await httpRequest(options);
 }
 
@@ -190,7 +168,7 @@ describe('RingCX API credential: after the credential is edited', () => {
 		const edits: ICredentialDataDecryptedObject[] = [
 			{ username: agent.username },
 			{ password: `${admin.password} ` },
-			{ baseUrl: `${apiRoot}/v2` },
+			{ baseUrl: `${apiRoot()}/v2` },
 			{ server: 'vacd' },
 			{ tokenOwner: '' }, // a token saved without its owner
 			{ baseUrl: 'not a url' }, // cannot be fingerprinted: no token, and no exception either
@@ -244,7 +222,7 @@ describe('RingCX API credential: permanent API token', () => {
 		const credentials: ICredentialDataDecryptedObject = {
 			sessionToken: '',
 			server: 'custom',
-			baseUrl: apiRoot,
+			baseUrl: apiRoot(),
 			authMethod: 'apiToken',
 			apiToken: ` ${String(apiToken)} `,
 		};

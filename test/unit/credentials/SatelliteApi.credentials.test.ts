@@ -1,8 +1,10 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../providers/providerServer';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../providers/satellite';
-import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { credentialCalls } from '../../support/credentialCalls';
+import { satelliteCredentialData } from '../../support/credentialFixtures';
+import { httpRequest } from '../../support/n8nCore';
+import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 
@@ -11,32 +13,11 @@ const giovanni = { ...SATELLITE_USERS[1], password: String(SATELLITE_USERS[1].pa
 /** A sha256 in hex: the fingerprint of the client and login a token was issued for (its value is not pinned). */
 const TOKEN_OWNER = expect.stringMatching(/^[0-9a-f]{64}$/);
 const credentialType = new SatelliteApi();
-const provider = createSatellite();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createSatellite);
+const { preAuthenticate, authenticate } = credentialCalls(credentialType);
 
 function clientCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		accessToken: '',
-		refreshToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		grantType: 'clientCredentials',
-		clientId: SATELLITE_CLIENT.clientId,
-		clientSecret: SATELLITE_CLIENT.clientSecret,
-		username: '',
-		password: '',
-		...overrides,
-	};
+	return satelliteCredentialData(baseUrl(), { username: '', password: '', ...overrides });
 }
 
 function passwordCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
@@ -48,18 +29,10 @@ function passwordCredentials(overrides: ICredentialDataDecryptedObject = {}): IC
 	});
 }
 
-async function preAuthenticate(credentials: ICredentialDataDecryptedObject) {
-	return await credentialType.preAuthentication.call(preAuthenticationContext, credentials);
-}
-
 /** An authenticated call as n8n makes it: the credential's `authenticate`, then the request. */
 async function sendOtp(credentials: ICredentialDataDecryptedObject, body: Record<string, string>) {
-	const authenticate = credentialType.authenticate as (
-		c: ICredentialDataDecryptedObject,
-		o: IHttpRequestOptions,
-	) => Promise<IHttpRequestOptions>;
 	const options = await authenticate(credentials, {
-		url: `${baseUrl}/otp/send`,
+		url: `${baseUrl()}/otp/send`,
 		method: 'POST',
 		body,
 		json: true,
@@ -168,7 +141,7 @@ describe('Satellite API credential: client credentials', () => {
 	it('trims the base URL, client ID and secret', async () => {
 		await preAuthenticate(
 			clientCredentials({
-				baseUrl: ` ${baseUrl}/ `,
+				baseUrl: ` ${baseUrl()}/ `,
 				clientId: ` ${SATELLITE_CLIENT.clientId} `,
 				clientSecret: `${SATELLITE_CLIENT.clientSecret}\n`,
 			}),
@@ -291,11 +264,7 @@ describe('Satellite API credential: password grant', () => {
 
 describe('Satellite API credential: after the credential is edited', () => {
 	const authorizationSent = async (credentials: ICredentialDataDecryptedObject) => {
-		const authenticate = credentialType.authenticate as (
-			c: ICredentialDataDecryptedObject,
-			o: IHttpRequestOptions,
-		) => Promise<IHttpRequestOptions>;
-		const options = await authenticate(credentials, { url: `${baseUrl}/otp/send`, headers: {} });
+		const options = await authenticate(credentials, { url: `${baseUrl()}/otp/send`, headers: {} });
 		return (options.headers as Record<string, string>).Authorization;
 	};
 
@@ -311,7 +280,7 @@ describe('Satellite API credential: after the credential is edited', () => {
 			{ password: `${someone.password} ` },
 			{ clientId: 'another-client' },
 			{ clientSecret: 'a-new-secret' },
-			{ baseUrl: `${baseUrl}/other-site` },
+			{ baseUrl: `${baseUrl()}/other-site` },
 			{ grantType: 'clientCredentials' },
 			{ tokenOwner: '' }, // a token saved without its owner
 			{ baseUrl: 'satellite.example' }, // cannot be fingerprinted: no token, and no exception either
@@ -367,7 +336,7 @@ describe('Satellite API credential: after the credential is edited', () => {
 
 describe('the bundled Satellite token endpoint (why the credential sends JSON)', () => {
 	it('refuses the form-encoded body most OAuth 2 clients send', async () => {
-		const response = await fetch(`${baseUrl}/oauth/v2/token`, {
+		const response = await fetch(`${baseUrl()}/oauth/v2/token`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams({
@@ -381,7 +350,7 @@ describe('the bundled Satellite token endpoint (why the credential sends JSON)',
 	});
 
 	it('answers an unknown grant type with unsupported_grant_type', async () => {
-		const response = await fetch(`${baseUrl}/oauth/v2/token`, {
+		const response = await fetch(`${baseUrl()}/oauth/v2/token`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({
@@ -429,10 +398,6 @@ describe('Satellite API credential: credential test', () => {
 		const expression = String(request.baseURL).replace(/^=\{\{(.*)\}\}$/s, '$1');
 		// eslint-disable-next-line @typescript-eslint/no-implied-eval
 		const resolvedBaseUrl = new Function('$credentials', `return ${expression}`)(credentials) as string;
-		const authenticate = credentialType.authenticate as (
-			c: ICredentialDataDecryptedObject,
-			o: IHttpRequestOptions,
-		) => Promise<IHttpRequestOptions>;
 		const options = await authenticate(credentials, { ...request, baseURL: resolvedBaseUrl } as IHttpRequestOptions);
 		const body = (await httpRequest(options)) as Record<string, unknown>;
 		const failed = (rules ?? []).find(
@@ -442,7 +407,7 @@ describe('Satellite API credential: credential test', () => {
 	}
 
 	it('passes with a token Satellite issued, without sending a code to anyone', async () => {
-		const credentials = clientCredentials({ baseUrl: `${baseUrl}/` });
+		const credentials = clientCredentials({ baseUrl: `${baseUrl()}/` });
 		Object.assign(credentials, await preAuthenticate(credentials));
 		const sentBefore = provider.state.outbox.length;
 		server.clearLog();

@@ -1,52 +1,25 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderServer } from '../../providers/providerServer';
 import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../providers/viafoura';
-import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { credentialCalls } from '../../support/credentialCalls';
+import { viafouraCredentialData } from '../../support/credentialFixtures';
+import { httpRequest } from '../../support/n8nCore';
+import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 
 const credentialType = new ViafouraApi();
-const provider = createViafoura();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createViafoura);
+const { preAuthenticate, authenticate: authenticated } = credentialCalls(credentialType);
 
 function siteCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		accessToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		siteId: VIAFOURA_SITE.siteId,
-		apiKey: VIAFOURA_SITE.apiKey,
-		...overrides,
-	};
-}
-
-async function preAuthenticate(credentials: ICredentialDataDecryptedObject) {
-	return await credentialType.preAuthentication.call(preAuthenticationContext, credentials);
-}
-
-async function authenticated(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) {
-	const authenticate = credentialType.authenticate as (
-		c: ICredentialDataDecryptedObject,
-		o: IHttpRequestOptions,
-	) => Promise<IHttpRequestOptions>;
-	return await authenticate(credentials, options);
+	return viafouraCredentialData(baseUrl(), overrides);
 }
 
 function formPost(path: string, body: string): IHttpRequestOptions {
 	return {
 		method: 'POST',
-		url: `${baseUrl}${path}`,
+		url: `${baseUrl()}${path}`,
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 		body,
 		json: true,
@@ -101,7 +74,7 @@ describe('Viafoura API credential: token request', () => {
 	});
 
 	it('attaches nothing while there is no token yet', async () => {
-		const options = await authenticated(siteCredentials(), { url: `${baseUrl}/x`, headers: { A: 'b' } });
+		const options = await authenticated(siteCredentials(), { url: `${baseUrl()}/x`, headers: { A: 'b' } });
 		expect(options.headers).toEqual({ A: 'b' });
 	});
 
@@ -146,7 +119,11 @@ describe('Viafoura API credential: token request', () => {
 
 	it('trims the site ID and base URL, and sends the API key exactly as typed', async () => {
 		await preAuthenticate(
-			siteCredentials({ siteId: `  ${VIAFOURA_SITE.siteId} `, baseUrl: ` ${baseUrl}/ `, apiKey: VIAFOURA_SITE.apiKey }),
+			siteCredentials({
+				siteId: `  ${VIAFOURA_SITE.siteId} `,
+				baseUrl: ` ${baseUrl()}/ `,
+				apiKey: VIAFOURA_SITE.apiKey,
+			}),
 		);
 		const [request] = server.log;
 		expect(request.path).toBe('/oauth2/token');
@@ -204,13 +181,7 @@ describe('Viafoura API credential: failures', () => {
 });
 
 describe('Viafoura API credential: after the credential is edited', () => {
-	const otherProvider = createViafoura();
-	const otherServer = new ProviderServer(otherProvider);
-	let otherBaseUrl: string;
-	beforeAll(async () => {
-		otherBaseUrl = await otherServer.listen();
-	});
-	afterAll(async () => await otherServer.close());
+	const { server: otherServer, baseUrl: otherBaseUrl } = providerFixture(createViafoura);
 
 	async function siteWithToken(): Promise<ICredentialDataDecryptedObject> {
 		const credentials = siteCredentials();
@@ -222,14 +193,14 @@ describe('Viafoura API credential: after the credential is edited', () => {
 	it('attaches the token only while it belongs to the base URL, site ID and API key as they are now', async () => {
 		const credentials = await siteWithToken();
 		const withToken = async (edit: ICredentialDataDecryptedObject) =>
-			(await authenticated({ ...credentials, ...edit }, { url: `${baseUrl}/x`, headers: {} })).headers;
+			(await authenticated({ ...credentials, ...edit }, { url: `${baseUrl()}/x`, headers: {} })).headers;
 		expect(await withToken({ siteId: ` ${VIAFOURA_SITE.siteId} ` })).toEqual({
 			Authorization: `Bearer ${String(credentials.accessToken)}`,
 		});
 		const edits: ICredentialDataDecryptedObject[] = [
 			{ apiKey: `${VIAFOURA_SITE.apiKey} ` },
 			{ siteId: '00000000-0000-4000-8000-000000000001' },
-			{ baseUrl: otherBaseUrl },
+			{ baseUrl: otherBaseUrl() },
 			{ tokenOwner: '' }, // a token saved without its owner
 			{ baseUrl: 'api.viafoura.co' }, // cannot be fingerprinted: no token, and no exception either
 		];
@@ -255,10 +226,10 @@ describe('Viafoura API credential: after the credential is edited', () => {
 
 	it("after a move to another server sends the old server's token nowhere and gets one from the new server", async () => {
 		const credentials = await siteWithToken();
-		const edited = { ...credentials, baseUrl: otherBaseUrl };
+		const edited = { ...credentials, baseUrl: otherBaseUrl() };
 		const login = {
 			...formPost('/rest/v1/accounts/login', 'id=moved-reader&name=Moved'),
-			url: `${otherBaseUrl}/rest/v1/accounts/login`,
+			url: `${otherBaseUrl()}/rest/v1/accounts/login`,
 		};
 
 		const refused = (await httpRequest(await authenticated(edited, login))) as { statusCode: number };
@@ -338,6 +309,6 @@ describe('Viafoura API credential: definition and test request', () => {
 	it('fails when the base URL points at something that is not Viafoura', async () => {
 		const credentials = siteCredentials();
 		Object.assign(credentials, await preAuthenticate(credentials));
-		expect(await runCredentialTest({ ...credentials, baseUrl: `${baseUrl}/elsewhere` })).toMatch(/HTTP 404/);
+		expect(await runCredentialTest({ ...credentials, baseUrl: `${baseUrl()}/elsewhere` })).toMatch(/HTTP 404/);
 	});
 });

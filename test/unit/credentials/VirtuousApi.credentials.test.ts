@@ -1,46 +1,24 @@
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ProviderServer } from '../../providers/providerServer';
 import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
-import { httpRequest, preAuthenticationContext } from '../../support/n8nHttpRequest';
+import { credentialCalls } from '../../support/credentialCalls';
+import { virtuousCredentialData } from '../../support/credentialFixtures';
+import { httpRequest } from '../../support/n8nCore';
+import { providerFixture } from '../../support/providerFixture';
 import { ROTATION_RACE_MS, clearSignInMemory } from '../../../tokenLifecycle';
 import { VirtuousApi } from '../../../credentials/VirtuousApi.credentials';
 import { virtuousBearerToken } from '../../../providers/virtuous/client';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();
-const provider = createVirtuous();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createVirtuous);
+const { preAuthenticate, authenticate } = credentialCalls(credentialType);
 
 function passwordCredentials(
 	user: { email: string; password: string } = plain,
 	overrides: ICredentialDataDecryptedObject = {},
 ): ICredentialDataDecryptedObject {
-	return {
-		accessToken: '',
-		refreshToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		authMethod: 'password',
-		email: user.email,
-		password: user.password,
-		otp: '',
-		...overrides,
-	};
-}
-
-async function preAuthenticate(credentials: ICredentialDataDecryptedObject) {
-	return await credentialType.preAuthentication.call(preAuthenticationContext, credentials);
+	return virtuousCredentialData(baseUrl(), user, overrides);
 }
 
 /** preAuthentication's error, or a failure when it did not throw. */
@@ -60,11 +38,7 @@ async function logIn(credentials: ICredentialDataDecryptedObject): Promise<ICred
 }
 
 async function authenticatedRequest(credentials: ICredentialDataDecryptedObject, url: string) {
-	const authenticate = credentialType.authenticate as (
-		c: ICredentialDataDecryptedObject,
-		o: IHttpRequestOptions,
-	) => Promise<IHttpRequestOptions>;
-	const options = await authenticate(credentials, { url: `${baseUrl}${url}`, method: 'GET', json: true });
+	const options = await authenticate(credentials, { url: `${baseUrl()}${url}`, method: 'GET', json: true });
 	return await httpRequest(options);
 }
 
@@ -118,7 +92,7 @@ describe('Virtuous API credential: password grant', () => {
 	});
 
 	it('trims the email and base URL but sends the password exactly as typed', async () => {
-		await preAuthenticate(passwordCredentials(plain, { email: `  ${plain.email} `, baseUrl: `${baseUrl}/` }));
+		await preAuthenticate(passwordCredentials(plain, { email: `  ${plain.email} `, baseUrl: `${baseUrl()}/` }));
 		expect(routes()).toEqual(['POST /Token']);
 		expect(server.log[0].form).toMatchObject({ username: plain.email, password: plain.password });
 	});
@@ -395,7 +369,7 @@ describe('Virtuous API credential: after the credential is edited', () => {
 		const edits: ICredentialDataDecryptedObject[] = [
 			{ email: twoFactor.email },
 			{ password: `${plain.password} ` },
-			{ baseUrl: `${baseUrl}/elsewhere` },
+			{ baseUrl: `${baseUrl()}/elsewhere` },
 			{ tokenOwner: '' }, // a token saved without its owner
 			{ baseUrl: '' }, // cannot be fingerprinted: no token, and no exception either
 		];
@@ -479,7 +453,7 @@ describe('Virtuous API credential: API key', () => {
 	it('makes no request before use and sends the key, trimmed, as a Bearer token', async () => {
 		const credentials: ICredentialDataDecryptedObject = {
 			accessToken: '',
-			baseUrl,
+			baseUrl: baseUrl(),
 			authMethod: 'apiKey',
 			apiKey: ` ${VIRTUOUS_API_KEY} `,
 		};
@@ -493,14 +467,14 @@ describe('Virtuous API credential: API key', () => {
 	});
 
 	it('names an empty key before any request', async () => {
-		await expect(preAuthenticate({ baseUrl, authMethod: 'apiKey', apiKey: '  ' })).rejects.toThrow(
+		await expect(preAuthenticate({ baseUrl: baseUrl(), authMethod: 'apiKey', apiKey: '  ' })).rejects.toThrow(
 			'The Virtuous credential\'s "API Key" is empty',
 		);
 		expect(server.log).toHaveLength(0);
 	});
 
 	it('is refused with a 401 when the key is wrong', async () => {
-		const credentials = { baseUrl, authMethod: 'apiKey', apiKey: 'not-a-key' };
+		const credentials = { baseUrl: baseUrl(), authMethod: 'apiKey', apiKey: 'not-a-key' };
 		await expect(authenticatedRequest(credentials, '/api/Organization/Current')).rejects.toMatchObject({
 			response: { status: 401 },
 		});
@@ -553,7 +527,7 @@ async function freshCode(): Promise<string> {
 describe('the bundled Virtuous server reads token requests like the real one', () => {
 	it('decodes form bodies by form rules, so an un-encoded password (a raw "+" is a space) is refused', async () => {
 		const naive = `grant_type=password&username=${plain.email}&password=${plain.password}`;
-		const answer = await fetch(`${baseUrl}/Token`, {
+		const answer = await fetch(`${baseUrl()}/Token`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: naive,
@@ -566,7 +540,7 @@ describe('the bundled Virtuous server reads token requests like the real one', (
 	});
 
 	it('reads only form bodies', async () => {
-		const answer = await fetch(`${baseUrl}/Token`, {
+		const answer = await fetch(`${baseUrl()}/Token`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ grant_type: 'password', username: plain.email, password: plain.password }),

@@ -10,40 +10,24 @@ import { MAX_EMAIL_LENGTH, hasNoSpace, isEmailAddress } from '../../../nodeExecu
 import { RingCx } from '../../../nodes/RingCx/RingCx.node';
 import { Satellite } from '../../../nodes/Satellite/Satellite.node';
 import { Viafoura } from '../../../nodes/Viafoura/Viafoura.node';
-import { ProviderServer } from '../../providers/providerServer';
-import { RINGCX_ACCOUNTS, createRingCx } from '../../providers/ringcx';
-import { SATELLITE_CLIENT, createSatellite } from '../../providers/satellite';
-import { VIAFOURA_SITE, createViafoura } from '../../providers/viafoura';
+import { createRingCx } from '../../providers/ringcx';
+import { createSatellite } from '../../providers/satellite';
+import { createViafoura } from '../../providers/viafoura';
+import {
+	ringCxCredentialData,
+	satelliteCredentialData,
+	viafouraCredentialData,
+} from '../../support/credentialFixtures';
+import { failureOf } from '../../support/failureOf';
 import { CredentialStore, nodeRunner } from '../../support/nodeExecutionContext';
+import { providerFixture } from '../../support/providerFixture';
 
 /** 60 kB that the old email pattern backtracked on: one `@`, then a domain of dots and no end. */
 const HUGE_MALFORMED_EMAIL = `${'a'.repeat(30_000)}@${'b.'.repeat(15_000)}`;
 
-const viafoura = new ProviderServer(createViafoura());
-const satellite = new ProviderServer(createSatellite());
-const ringCx = new ProviderServer(createRingCx());
-
-beforeAll(async () => {
-	await Promise.all([viafoura.listen(), satellite.listen(), ringCx.listen()]);
-});
-afterAll(async () => {
-	await Promise.all([viafoura.close(), satellite.close(), ringCx.close()]);
-});
-
-interface NodeFailure {
-	message: string;
-	description?: string;
-	context?: { itemIndex?: number };
-}
-
-async function failureOf(run: Promise<unknown>): Promise<NodeFailure> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: NodeFailure) => error,
-	);
-}
+const viafoura = providerFixture(createViafoura);
+const satellite = providerFixture(createSatellite);
+const ringCx = providerFixture(createRingCx);
 
 describe('email check', () => {
 	it('accepts ordinary addresses and refuses what is clearly not one', () => {
@@ -72,12 +56,7 @@ describe('email check', () => {
 describe('a 60 kB malformed value in one item', () => {
 	it('Viafoura: the run fails naming the Email and the item, and no reader is logged in', async () => {
 		const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
-		const store = new CredentialStore({
-			baseUrl: viafoura.url,
-			siteId: VIAFOURA_SITE.siteId,
-			apiKey: VIAFOURA_SITE.apiKey,
-		});
-		viafoura.clearLog();
+		const store = new CredentialStore(viafouraCredentialData(viafoura.baseUrl()));
 		const error = await failureOf(
 			run(store, {
 				items: 3,
@@ -94,16 +73,12 @@ describe('a 60 kB malformed value in one item', () => {
 		expect(error.context?.itemIndex).toBe(2);
 		expect(error.description).toContain(`longer than the ${MAX_EMAIL_LENGTH} characters`);
 		expect(error.message.length + String(error.description).length).toBeLessThan(300);
-		expect(viafoura.log).toEqual([]);
+		expect(viafoura.server.log).toEqual([]);
 	});
 
 	it('Viafoura with Continue On Fail: only that item fails, with the same error', async () => {
 		const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
-		const store = new CredentialStore({
-			baseUrl: viafoura.url,
-			siteId: VIAFOURA_SITE.siteId,
-			apiKey: VIAFOURA_SITE.apiKey,
-		});
+		const store = new CredentialStore(viafouraCredentialData(viafoura.baseUrl()));
 		const { output } = await run(store, {
 			items: 3,
 			continueOnFail: true,
@@ -125,11 +100,7 @@ describe('a 60 kB malformed value in one item', () => {
 
 	it('Viafoura: a 60 kB User ID is refused naming the field and the item', async () => {
 		const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
-		const store = new CredentialStore({
-			baseUrl: viafoura.url,
-			siteId: VIAFOURA_SITE.siteId,
-			apiKey: VIAFOURA_SITE.apiKey,
-		});
+		const store = new CredentialStore(viafouraCredentialData(viafoura.baseUrl()));
 		const error = await failureOf(
 			run(store, {
 				parameters: { resource: 'session', operation: 'login', userId: 'x'.repeat(60_000), name: 'Reader' },
@@ -140,13 +111,7 @@ describe('a 60 kB malformed value in one item', () => {
 
 	it('Satellite: a 60 kB email or phone number is refused naming the field and the item', async () => {
 		const run = nodeRunner({ nodeType: Satellite, credentialType: SatelliteApi });
-		const store = new CredentialStore({
-			baseUrl: satellite.url,
-			grantType: 'clientCredentials',
-			clientId: SATELLITE_CLIENT.clientId,
-			clientSecret: SATELLITE_CLIENT.clientSecret,
-		});
-		satellite.clearLog();
+		const store = new CredentialStore(satelliteCredentialData(satellite.baseUrl()));
 		const email = await failureOf(
 			run(store, { parameters: { resource: 'otp', operation: 'send', channel: 'email', email: HUGE_MALFORMED_EMAIL } }),
 		);
@@ -175,26 +140,18 @@ describe('a 60 kB malformed value in one item', () => {
 			}),
 		);
 		expect(code.message).toBe('The "Code" of item 0 is not a one-time password');
-		expect(satellite.log).toEqual([]);
+		expect(satellite.server.log).toEqual([]);
 	});
 
 	it('RingCX: a 60 kB API token to delete is refused naming the field and the item', async () => {
 		const run = nodeRunner({ nodeType: RingCx, credentialType: RingCxApi });
-		const admin = RINGCX_ACCOUNTS[0];
-		const store = new CredentialStore({
-			server: 'custom',
-			baseUrl: `${ringCx.url}/api`,
-			authMethod: 'password',
-			username: admin.username,
-			password: admin.password,
-		});
-		ringCx.clearLog();
+		const store = new CredentialStore(ringCxCredentialData(ringCx.baseUrl()));
 		const error = await failureOf(
 			run(store, {
 				parameters: { resource: 'apiToken', operation: 'delete', apiToken: `aws80:${'x '.repeat(30_000)}` },
 			}),
 		);
 		expect(error.message).toBe('The "API Token" of item 0 is not an API token');
-		expect(ringCx.log).toEqual([]);
+		expect(ringCx.server.log).toEqual([]);
 	});
 });

@@ -9,9 +9,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 import { itemParameter, jsonFieldPath } from '../../../nodeExecution/itemParameter';
 import { Viafoura } from '../../../nodes/Viafoura/Viafoura.node';
-import { ProviderServer } from '../../providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../providers/viafoura';
+import { createViafoura } from '../../providers/viafoura';
+import { viafouraCredentialData } from '../../support/credentialFixtures';
 import { CredentialStore, nodeRunner } from '../../support/nodeExecutionContext';
+import { providerFixture } from '../../support/providerFixture';
 
 describe('jsonFieldPath', () => {
 	it.each([
@@ -41,6 +42,7 @@ describe('jsonFieldPath', () => {
 });
 
 describe('itemParameter', () => {
+	const { server, baseUrl } = providerFixture(createViafoura);
 	const context = (raw: unknown, evaluated: unknown) =>
 		({
 			getNodeParameter: (_name: string, _index: number, _fallback: unknown, options?: { rawExpressions?: boolean }) =>
@@ -62,36 +64,26 @@ describe('itemParameter', () => {
 	});
 
 	it('sends what the mapping points at, through the whole Viafoura node', async () => {
-		const server = new ProviderServer(createViafoura());
-		await server.listen();
-		try {
-			const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
-			const store = new CredentialStore({
-				baseUrl: server.url,
-				siteId: VIAFOURA_SITE.siteId,
-				apiKey: VIAFOURA_SITE.apiKey,
-			});
-			const items = [
-				{ json: { userId: 'mapped-1', profile: { 'display name': 'Zoë' }, email: ' zoe@example.com ' } },
-				{ json: { userId: 2002, profile: { 'display name': 'Jo' } } },
-			];
-			const { output } = await run(store, {
-				items,
-				parameters: {
-					resource: 'session',
-					operation: 'login',
-					userId: '={{ $json.userId }}',
-					name: '={{ $json.profile["display name"] }}',
-					email: '={{ $json.email }}',
-				},
-			});
-			expect(output.map((item) => typeof item.json.session)).toEqual(['string', 'string']);
-			expect(server.requests('POST', '/rest/v1/accounts/login').map((request) => request.form)).toEqual([
-				{ id: 'mapped-1', name: 'Zoë', email: 'zoe@example.com' },
-				{ id: '2002', name: 'Jo' },
-			]);
-		} finally {
-			await server.close();
-		}
+		const run = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
+		const store = new CredentialStore(viafouraCredentialData(baseUrl()));
+		const items = [
+			{ json: { userId: 'mapped-1', profile: { 'display name': 'Zoë' }, email: ' zoe@example.com ' } },
+			{ json: { userId: 2002, profile: { 'display name': 'Jo' } } },
+		];
+		const { output } = await run(store, {
+			items,
+			parameters: {
+				resource: 'session',
+				operation: 'login',
+				userId: '={{ $json.userId }}',
+				name: '={{ $json.profile["display name"] }}',
+				email: '={{ $json.email }}',
+			},
+		});
+		expect(output.map((item) => typeof item.json.session)).toEqual(['string', 'string']);
+		expect(server.requests('POST', '/rest/v1/accounts/login').map((request) => request.form)).toEqual([
+			{ id: 'mapped-1', name: 'Zoë', email: 'zoe@example.com' },
+			{ id: '2002', name: 'Jo' },
+		]);
 	});
 });

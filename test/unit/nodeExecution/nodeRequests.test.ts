@@ -15,9 +15,10 @@ import { DEFAULT_TIMEOUT_MS } from '../../../nodeExecution/nodeRequests';
 import { RingCx } from '../../../nodes/RingCx/RingCx.node';
 import { Satellite } from '../../../nodes/Satellite/Satellite.node';
 import { Viafoura } from '../../../nodes/Viafoura/Viafoura.node';
-import { ProviderServer } from '../../providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../providers/viafoura';
+import { createViafoura } from '../../providers/viafoura';
+import { viafouraCredentialData } from '../../support/credentialFixtures';
 import { CredentialStore, nodeRunner } from '../../support/nodeExecutionContext';
+import { providerFixture } from '../../support/providerFixture';
 
 interface Recorded {
 	options: IHttpRequestOptions;
@@ -183,20 +184,11 @@ describe('many items at once', () => {
 });
 
 describe('a 429 with Retry-After', () => {
-	const provider = createViafoura();
-	const server = new ProviderServer(provider);
+	const { server, baseUrl } = providerFixture(createViafoura);
 	const runViafouraNode = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
-	beforeAll(async () => {
-		await server.listen();
-	});
-	afterAll(async () => await server.close());
 
 	it('pauses every item, not just the one that met it, and resends only that one', async () => {
-		const store = new CredentialStore({
-			baseUrl: server.url,
-			siteId: VIAFOURA_SITE.siteId,
-			apiKey: VIAFOURA_SITE.apiKey,
-		});
+		const store = new CredentialStore(viafouraCredentialData(baseUrl()));
 		await runViafouraNode(store, { parameters: viafouraLogin() }); // a token, so the run below is all logins
 		server.clearLog();
 		server.setLatency(40);

@@ -6,10 +6,12 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { RingCxApi } from '../../../../credentials/RingCxApi.credentials';
-import { ProviderServer } from '../../../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../../../providers/ringcx';
-import { httpRequest } from '../../../support/n8nHttpRequest';
+import { ringCxCredentialData } from '../../../support/credentialFixtures';
+import { httpRequest } from '../../../support/n8nCore';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { providerFixture } from '../../../support/providerFixture';
 import { RingCx } from '../../../../nodes/RingCx/RingCx.node';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
@@ -18,18 +20,11 @@ const runRingCxNode = nodeRunner({
 	credentialType: RingCxApi,
 	credential: { id: 'ringcx-credential', name: 'RingCX demo' },
 });
-const provider = createRingCx();
-const server = new ProviderServer(provider);
-let apiRoot: string;
-
-beforeAll(async () => {
-	apiRoot = `${await server.listen()}/api`;
-});
-afterAll(async () => await server.close());
+const { server, provider, baseUrl } = providerFixture(createRingCx);
+/** The RingCX API's root on the bundled server. */
+const apiRoot = () => `${baseUrl()}/api`;
 beforeEach(() => {
 	provider.actions!.revokeApiTokens({});
-	server.clearLog();
-	server.resetFaults();
 });
 
 const TOKEN_SHAPE = /^aws80:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -39,7 +34,7 @@ function pastedTokenCredential(apiToken: string): CredentialStore {
 	return new CredentialStore({
 		sessionToken: '',
 		server: 'custom',
-		baseUrl: apiRoot,
+		baseUrl: apiRoot(),
 		authMethod: 'apiToken',
 		apiToken,
 	});
@@ -47,27 +42,19 @@ function pastedTokenCredential(apiToken: string): CredentialStore {
 
 /** A credential that logs in and mints its own permanent token. */
 function passwordCredential(overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
-	return new CredentialStore({
-		sessionToken: '',
-		server: 'custom',
-		baseUrl: apiRoot,
-		authMethod: 'password',
-		username: admin.username,
-		password: admin.password,
-		...overrides,
-	});
+	return new CredentialStore(ringCxCredentialData(baseUrl(), overrides));
 }
 
 /** Mints a permanent token for `account` straight through the documented API, as another tool would. */
 async function mintApiToken(account = admin): Promise<string> {
 	const { authToken } = (await httpRequest({
 		method: 'POST',
-		url: `${apiRoot}/v1/auth/login`,
+		url: `${apiRoot()}/v1/auth/login`,
 		body: new URLSearchParams({ username: account.username, password: account.password }),
 		json: true,
 	})) as { authToken: string };
 	const apiToken = String(
-		await httpRequest({ method: 'POST', url: `${apiRoot}/v1/admin/token`, headers: { 'X-Auth-Token': authToken } }),
+		await httpRequest({ method: 'POST', url: `${apiRoot()}/v1/admin/token`, headers: { 'X-Auth-Token': authToken } }),
 	);
 	server.clearLog();
 	return apiToken;
@@ -84,17 +71,6 @@ const users = (parameters: Record<string, ParameterValue> = {}) => ({
 	...parameters,
 });
 const requestLines = () => server.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
-
-async function failureOf(
-	run: Promise<unknown>,
-): Promise<Error & { description?: string; context?: { itemIndex?: number } }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
 
 describe('API Token > Create', () => {
 	it('POSTs /api/v1/admin/token with the pasted token and no body, and outputs the new token', async () => {

@@ -5,9 +5,11 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { SatelliteApi } from '../../../../credentials/SatelliteApi.credentials';
-import { ProviderServer } from '../../../providers/providerServer';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../../providers/satellite';
+import { satelliteCredentialData } from '../../../support/credentialFixtures';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { providerFixture } from '../../../support/providerFixture';
 import { Satellite } from '../../../../nodes/Satellite/Satellite.node';
 
 const [someone, giovanni, ana] = SATELLITE_USERS;
@@ -16,32 +18,14 @@ const runSatelliteNode = nodeRunner({
 	credentialType: SatelliteApi,
 	credential: { id: 'satellite-credential', name: 'Satellite demo' },
 });
-const provider = createSatellite();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
+const { server, provider, baseUrl } = providerFixture(createSatellite);
 beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
 	provider.actions!.setAllowNewUsers({ allow: false });
 	provider.actions!.setOtpTtl({ seconds: 600 });
 });
 
 function credentialStore(overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
-	return new CredentialStore({
-		accessToken: '',
-		refreshToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		grantType: 'clientCredentials',
-		clientId: SATELLITE_CLIENT.clientId,
-		clientSecret: SATELLITE_CLIENT.clientSecret,
-		...overrides,
-	});
+	return new CredentialStore(satelliteCredentialData(baseUrl(), overrides));
 }
 
 const send = (parameters: Record<string, ParameterValue>) => ({ resource: 'otp', operation: 'send', ...parameters });
@@ -50,16 +34,6 @@ const verify = (parameters: Record<string, ParameterValue>) => ({
 	operation: 'verify',
 	...parameters,
 });
-/** The error a run failed with (the run must fail). */
-async function failureOf(run: Promise<unknown>): Promise<Error & { description?: string }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
-
 const otpCalls = () => server.requests('POST', '/otp/send');
 const tokenCalls = () => server.requests('POST', '/oauth/v2/token');
 

@@ -6,9 +6,11 @@
 import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
 import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
-import { ProviderServer } from '../../../providers/providerServer';
-import { VIAFOURA_SITE, createViafoura } from '../../../providers/viafoura';
+import { createViafoura } from '../../../providers/viafoura';
+import { viafouraCredentialData } from '../../../support/credentialFixtures';
+import { failureOf } from '../../../support/failureOf';
 import { CredentialStore, nodeRunner, type ParameterValue } from '../../../support/nodeExecutionContext';
+import { providerFixture } from '../../../support/providerFixture';
 import { platformScriptTag } from '../../../../nodes/Viafoura/actions/session/platformScriptTag';
 import { Viafoura } from '../../../../nodes/Viafoura/Viafoura.node';
 
@@ -17,28 +19,10 @@ const runViafouraNode = nodeRunner({
 	credentialType: ViafouraApi,
 	credential: { id: 'viafoura-credential', name: 'Viafoura demo' },
 });
-const provider = createViafoura();
-const server = new ProviderServer(provider);
-let baseUrl: string;
-
-beforeAll(async () => {
-	baseUrl = await server.listen();
-});
-afterAll(async () => await server.close());
-beforeEach(() => {
-	server.clearLog();
-	server.resetFaults();
-});
+const { server, provider, baseUrl } = providerFixture(createViafoura);
 
 function credentialStore(overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
-	return new CredentialStore({
-		accessToken: '',
-		tokenExpiresAt: '',
-		baseUrl,
-		siteId: VIAFOURA_SITE.siteId,
-		apiKey: VIAFOURA_SITE.apiKey,
-		...overrides,
-	});
+	return new CredentialStore(viafouraCredentialData(baseUrl(), overrides));
 }
 
 const login = (parameters: Record<string, ParameterValue>) => ({
@@ -54,17 +38,6 @@ const logout = (parameters: Record<string, ParameterValue>) => ({
 const tokenCalls = () => server.requests('POST', '/oauth2/token');
 const loginCalls = () => server.requests('POST', '/rest/v1/accounts/login');
 const logoutCalls = () => server.requests('POST', '/rest/v1/accounts/logout');
-
-async function failureOf(
-	run: Promise<unknown>,
-): Promise<Error & { description?: string; context?: { itemIndex?: number } }> {
-	return await run.then(
-		() => {
-			throw new Error('The run was expected to fail');
-		},
-		(error: Error & { description?: string }) => error,
-	);
-}
 
 describe('description', () => {
 	const { description } = new Viafoura();
@@ -128,10 +101,7 @@ describe('description', () => {
 
 	it('has actions for the AI tool use and descriptions that start with a verb', () => {
 		const options = property('operation').options as Array<{ action?: string; description?: string }>;
-		expect(options.map((option) => option.action)).toEqual([
-			'Log a reader in',
-			'Log a reader out',
-		]);
+		expect(options.map((option) => option.action)).toEqual(['Log a reader in', 'Log a reader out']);
 		for (const option of options) expect(option.description).toMatch(/^(Create|End) /);
 	});
 });
