@@ -28,11 +28,15 @@ function bodyOf(error: Record<string, unknown>): unknown {
 	return response?.data ?? response?.body ?? context?.data;
 }
 
+/** The code of a failure without an HTTP answer: axios's own, or where n8n's NodeApiError keeps it (`httpCode`). */
+function failureCodes(error: Record<string, unknown>): unknown[] {
+	const cause = (error.cause ?? {}) as Record<string, unknown>;
+	return [error.code, error.httpCode, cause.code, (error.context as Record<string, unknown> | undefined)?.code];
+}
+
 /** Axios ends a request that outlives its `timeout` with ECONNABORTED (ETIMEDOUT for a connect timeout). */
 function isTimeout(error: Record<string, unknown>): boolean {
-	const cause = (error.cause ?? {}) as Record<string, unknown>;
-	const codes = [error.code, cause.code, (error.context as Record<string, unknown> | undefined)?.code];
-	return codes.some((code) => code === 'ECONNABORTED' || code === 'ETIMEDOUT');
+	return failureCodes(error).some((code) => code === 'ECONNABORTED' || code === 'ETIMEDOUT');
 }
 
 /**
