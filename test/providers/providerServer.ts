@@ -115,7 +115,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export class ProviderServer {
 	readonly log: LoggedRequest[] = [];
 	private forced: ForcedFailure[] = [];
-	private latencyMs = 0;
+	private latency: number | ((request: LoggedRequest) => number) = 0;
 	private server?: Server;
 	private readonly routes: Array<Route & { compiled: { regex: RegExp; names: string[] } }>;
 
@@ -134,8 +134,9 @@ export class ProviderServer {
 		for (let i = 0; i < count; i++) this.forced.push(failure);
 	}
 
-	setLatency(ms: number): void {
-		this.latencyMs = ms;
+	/** Delays every answer by `ms`, or by what `ms` answers for that request (answers out of order). */
+	setLatency(ms: number | ((request: LoggedRequest) => number)): void {
+		this.latency = ms;
 	}
 
 	expireAllTokens(): void {
@@ -155,7 +156,7 @@ export class ProviderServer {
 
 	resetFaults(): void {
 		this.forced = [];
-		this.latencyMs = 0;
+		this.latency = 0;
 	}
 
 	async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -212,7 +213,7 @@ export class ProviderServer {
 		}
 
 		const response = await this.route(request);
-		this.log.push({
+		const logged: LoggedRequest = {
 			at: new Date().toISOString(),
 			method: request.method,
 			path: request.path,
@@ -223,8 +224,10 @@ export class ProviderServer {
 			form: request.form,
 			json: request.json,
 			status: response.status,
-		});
-		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+		};
+		this.log.push(logged);
+		const latencyMs = typeof this.latency === 'function' ? this.latency(logged) : this.latency;
+		if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 		this.send(outgoing, response);
 	}
 
@@ -275,7 +278,10 @@ export class ProviderServer {
 			if (typeof body.latencyMs === 'number') this.setLatency(body.latencyMs);
 			const failNext = body.failNext as ({ count?: number } & ForcedFailure) | undefined;
 			if (failNext) this.failNext(failNext.count ?? 1, failNext);
-			return json(200, { forced: this.forced.length, latencyMs: this.latencyMs });
+			return json(200, {
+				forced: this.forced.length,
+				latencyMs: typeof this.latency === 'number' ? this.latency : 'per request',
+			});
 		}
 		if (action === 'faults' && request.method === 'DELETE') {
 			this.resetFaults();

@@ -33,6 +33,8 @@ export interface RunOptions {
 	items?: number | INodeExecutionData[];
 	/** The node's "On Error: Continue" setting. */
 	continueOnFail?: boolean;
+	/** Receives the execution's cancel controller as the run starts: aborting it is stopping the execution. */
+	onStart?: (execution: { cancel: AbortController }) => void;
 }
 
 export interface NodeRun {
@@ -42,6 +44,8 @@ export interface NodeRun {
 	outputs: INodeExecutionData[][];
 	/** The stored credential after the run, with whatever n8n saved into it. */
 	storedCredential: ICredentialDataDecryptedObject;
+	/** The options of each authenticated request the node handed n8n, in the order it handed them. */
+	sentRequests: IHttpRequestOptions[];
 }
 
 export interface NodeUnderTest {
@@ -112,9 +116,11 @@ export function nodeRunner(nodeUnderTest: NodeUnderTest): NodeRunner {
 			[credentialType],
 			[{ ...credential, type: credentialType.name, store }],
 		);
-		const { context } = executeContext({ nodeType, node, items, credentialsHelper, variables });
+		const { context, cancel } = executeContext({ nodeType, node, items, credentialsHelper, variables });
+		options.onStart?.({ cancel });
+		const sentRequests: IHttpRequestOptions[] = [];
 
-		// Counts the node's authenticated requests under way, around n8n-core's own helper.
+		// Records and counts the node's authenticated requests, around n8n-core's own helper.
 		const { helpers } = context;
 		const httpRequestWithAuthentication = helpers.httpRequestWithAuthentication;
 		helpers.httpRequestWithAuthentication = async function (
@@ -123,6 +129,7 @@ export function nodeRunner(nodeUnderTest: NodeUnderTest): NodeRunner {
 			requestOptions: IHttpRequestOptions,
 			...rest: unknown[]
 		) {
+			sentRequests.push(requestOptions);
 			store.inFlight++;
 			store.maxInFlight = Math.max(store.maxInFlight, store.inFlight);
 			try {
@@ -139,6 +146,6 @@ export function nodeRunner(nodeUnderTest: NodeUnderTest): NodeRunner {
 
 		if (!nodeType.execute) throw new Error(`${node.type} has no execute method`);
 		const outputs = ((await nodeType.execute.call(context)) ?? []) as INodeExecutionData[][];
-		return { output: outputs[0] ?? [], outputs, storedCredential: store.data };
+		return { output: outputs[0] ?? [], outputs, storedCredential: store.data, sentRequests };
 	};
 }

@@ -1,84 +1,79 @@
 /**
  * What every request of the RingCX, Satellite and Viafoura nodes carries, and how items run at once:
- * the Timeout option and the execution's cancel signal reach each request; stopping the execution
- * starts no further item; with concurrency, output keeps input order and pairedItem; a 429 with
- * Retry-After pauses every item, not just the one that met it.
+ * the Timeout option and the execution's cancel signal reach each request and take effect; stopping
+ * the execution starts no further item; with concurrency, output keeps input order and pairedItem; a
+ * 429 with Retry-After pauses every item, not just the one that met it.
  *
- * The first tests record what the node hands n8n's `httpRequestWithAuthentication` (a recording
- * context: the options are the point, not the network); the 429 test talks HTTP to the bundled
- * Viafoura server through test/support's n8n execution context.
+ * Every node runs through n8n-core's real execution context and request helpers
+ * (test/support/nodeExecutionContext.ts) against the bundled provider servers over HTTP.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
+import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 import { DEFAULT_TIMEOUT_MS } from '../../../nodeExecution/nodeRequests';
 import { RingCx } from '../../../nodes/RingCx/RingCx.node';
 import { Satellite } from '../../../nodes/Satellite/Satellite.node';
 import { Viafoura } from '../../../nodes/Viafoura/Viafoura.node';
+import { createRingCx } from '../../providers/ringcx';
+import { createSatellite } from '../../providers/satellite';
 import { createViafoura } from '../../providers/viafoura';
-import { viafouraCredentialData } from '../../support/credentialFixtures';
-import { CredentialStore, nodeRunner } from '../../support/nodeExecutionContext';
+import type { LoggedRequest } from '../../providers/providerServer';
+import {
+	ringCxCredentialData,
+	satelliteCredentialData,
+	viafouraCredentialData,
+} from '../../support/credentialFixtures';
+import { CredentialStore, nodeRunner, type ParameterValue } from '../../support/nodeExecutionContext';
 import { providerFixture } from '../../support/providerFixture';
 
-interface Recorded {
-	options: IHttpRequestOptions;
-	itemIndex: number;
-}
+const viafoura = providerFixture(createViafoura);
+const ringCx = providerFixture(createRingCx);
+const satellite = providerFixture(createSatellite);
 
-interface Recording {
-	context: IExecuteFunctions;
-	requests: Recorded[];
-	cancel: AbortController;
-}
+const runViafouraNode = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
 
-/**
- * A context that answers parameters from `parameters` (functions of the item index stand for
- * expressions) and records each request; `answer` decides how (and when) each one settles.
- */
-function recordingContext(
-	parameters: Record<string, unknown>,
-	items: number,
-	answer: (request: Recorded) => Promise<unknown> = async () => ({ user_id: 1, session: 's' }),
-): Recording {
-	const requests: Recorded[] = [];
-	const cancel = new AbortController();
-	const node = {
-		id: 'n',
-		name: 'Node',
-		type: 't',
-		typeVersion: 1,
-		position: [0, 0] as [number, number],
-		parameters: {},
-	};
-	const context = {
-		getInputData: () => Array.from({ length: items }, (_, index) => ({ json: { index } })),
-		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
-			const value = parameters[name];
-			if (typeof value === 'function') return (value as (i: number) => unknown)(itemIndex);
-			return value === undefined ? fallback : value;
-		},
-		getNode: () => node,
-		continueOnFail: () => false,
-		getCredentials: async () => ({ server: 'custom', baseUrl: 'http://provider.test/api', siteId: 's', apiKey: 'k' }),
-		getExecutionCancelSignal: () => cancel.signal,
-		helpers: {
-			async httpRequestWithAuthentication(_type: string, options: IHttpRequestOptions) {
-				const body = String(options.body ?? '');
-				const recorded = { options, itemIndex: Number(/id=item-(\d+)/.exec(body)?.[1] ?? requests.length) };
-				requests.push(recorded);
-				return await answer(recorded);
-			},
-		},
-	} as unknown as IExecuteFunctions;
-	return { context, requests, cancel };
-}
+/** Each node with a fresh credential on its bundled server, and the path its operation here calls. */
+const nodes = () => [
+	{
+		name: 'Viafoura',
+		fixture: viafoura,
+		run: runViafouraNode,
+		store: () => new CredentialStore(viafouraCredentialData(viafoura.baseUrl())),
+		operationPath: '/rest/v1/accounts/login',
+		parameters: (extra: Record<string, ParameterValue> = {}) => viafouraLogin(extra),
+	},
+	{
+		name: 'RingCX',
+		fixture: ringCx,
+		run: nodeRunner({ nodeType: RingCx, credentialType: RingCxApi }),
+		store: () => new CredentialStore(ringCxCredentialData(ringCx.baseUrl())),
+		operationPath: '/api/v1/admin/users',
+		parameters: (extra: Record<string, ParameterValue> = {}) => ({
+			resource: 'user',
+			operation: 'getAll',
+			limit: 1,
+			...extra,
+		}),
+	},
+	{
+		name: 'Satellite',
+		fixture: satellite,
+		run: nodeRunner({ nodeType: Satellite, credentialType: SatelliteApi }),
+		store: () => new CredentialStore(satelliteCredentialData(satellite.baseUrl())),
+		operationPath: '/otp/send',
+		parameters: (extra: Record<string, ParameterValue> = {}) => ({
+			resource: 'otp',
+			operation: 'send',
+			channel: 'email',
+			email: (i: number) => `item-${i}@example.com`,
+			...extra,
+		}),
+	},
+];
 
-async function execute(nodeType: new () => INodeType, context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const result = await new nodeType().execute!.call(context);
-	return result as INodeExecutionData[][];
-}
-
-const viafouraLogin = (extra: Record<string, unknown> = {}) => ({
+const viafouraLogin = (extra: Record<string, ParameterValue> = {}) => ({
 	resource: 'session',
 	operation: 'login',
 	userId: (i: number) => `item-${i}`,
@@ -87,23 +82,38 @@ const viafouraLogin = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
-describe('Timeout option', () => {
-	it.each([
-		['Viafoura', Viafoura, viafouraLogin()],
-		['RingCX', RingCx, { resource: 'user', operation: 'getAll', returnAll: true }],
-		['Satellite', Satellite, { resource: 'otp', operation: 'send', channel: 'email', email: 'a@b.co' }],
-	])('%s: every request gets the Timeout option, and 30 s when it is not set', async (_name, nodeType, parameters) => {
-		const withOption = recordingContext({ ...parameters, options: { timeout: 1234 } }, 3);
-		await execute(nodeType, withOption.context);
-		expect(withOption.requests.map((request) => request.options.timeout)).toEqual([1234, 1234, 1234]);
+const isOperation = (path: string) => (request: LoggedRequest) => request.path === path;
 
-		const without = recordingContext(parameters, 2);
-		await execute(nodeType, without.context);
-		expect(without.requests.map((request) => request.options.timeout)).toEqual([
-			DEFAULT_TIMEOUT_MS,
-			DEFAULT_TIMEOUT_MS,
-		]);
-		expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+describe('Timeout option', () => {
+	it.each(['Viafoura', 'RingCX', 'Satellite'])(
+		'%s: every request gets the Timeout option, and 30 s when it is not set',
+		async (name) => {
+			const node = nodes().find((candidate) => candidate.name === name)!;
+			const withOption = await node.run(node.store(), {
+				items: 3,
+				parameters: node.parameters({ options: { timeout: 1234 } }),
+			});
+			expect(withOption.sentRequests.map((request) => request.timeout)).toEqual([1234, 1234, 1234]);
+
+			const without = await node.run(node.store(), { items: 2, parameters: node.parameters() });
+			expect(without.sentRequests.map((request) => request.timeout)).toEqual([DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS]);
+			expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+		},
+	);
+
+	it('ends a request the provider takes longer to answer, with an error on that item', async () => {
+		const store = new CredentialStore(viafouraCredentialData(viafoura.baseUrl()));
+		await runViafouraNode(store, { parameters: viafouraLogin() }); // a token first: only the login is slow
+		viafoura.server.setLatency((request) => (request.path === '/rest/v1/accounts/login' ? 1_000 : 0));
+		const { output } = await runViafouraNode(store, {
+			continueOnFail: true,
+			parameters: viafouraLogin({ options: { timeout: 100 } }),
+		});
+		expect(output).toHaveLength(1);
+		expect(output[0].json).toEqual({
+			error: 'Viafoura did not answer in time',
+			// n8n's Continue On Fail output carries the message; the description is on the error itself.
+		});
 	});
 
 	it('is an option of every node, like the HTTP Request node’s, in milliseconds', () => {
@@ -120,72 +130,64 @@ describe('Timeout option', () => {
 
 describe('stopping the execution', () => {
 	it('hands every request the execution’s cancel signal', async () => {
-		const recording = recordingContext(viafouraLogin(), 3);
-		await execute(Viafoura, recording.context);
-		expect(recording.requests).toHaveLength(3);
-		for (const request of recording.requests) expect(request.options.abortSignal).toBe(recording.cancel.signal);
+		let cancel: AbortController | undefined;
+		const { sentRequests } = await runViafouraNode(new CredentialStore(viafouraCredentialData(viafoura.baseUrl())), {
+			items: 3,
+			parameters: viafouraLogin(),
+			onStart: (execution) => (cancel = execution.cancel),
+		});
+		expect(sentRequests).toHaveLength(3);
+		for (const request of sentRequests) expect(request.abortSignal).toBe(cancel!.signal);
 	});
 
 	it('aborts the requests in flight and starts no further item', async () => {
-		const recording = recordingContext(viafouraLogin({ concurrency: 3 }), 20, async ({ options }) => {
-			// What n8n's HTTP client does with `abortSignal`: the request ends when the signal fires.
-			await new Promise((_resolve, reject) => {
-				options.abortSignal?.addEventListener?.('abort', () => reject(new Error('canceled')), { once: true });
-			});
+		const store = new CredentialStore(viafouraCredentialData(viafoura.baseUrl()));
+		await runViafouraNode(store, { parameters: viafouraLogin() }); // a token first: the run below is all logins
+		viafoura.server.clearLog();
+		viafoura.server.setLatency(500);
+		let cancel: AbortController | undefined;
+		const run = runViafouraNode(store, {
+			items: 20,
+			parameters: viafouraLogin({ concurrency: 3 }),
+			onStart: (execution) => (cancel = execution.cancel),
 		});
-		const run = execute(Viafoura, recording.context);
-		await new Promise((resolve) => setImmediate(resolve));
-		recording.cancel.abort();
-		await expect(run).rejects.toThrow();
-		// Only the first item, which goes alone, had been sent.
-		expect(recording.requests).toHaveLength(1);
+		const logins = () => viafoura.server.log.filter(isOperation('/rest/v1/accounts/login'));
+		while (logins().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		cancel!.abort();
+		await expect(run).rejects.toThrow('The execution was stopped before every item was sent');
+		await new Promise((resolve) => setTimeout(resolve, 700));
+		// Only the first item, which goes alone, had been sent; nothing was sent after the stop.
+		expect(logins()).toHaveLength(1);
 	});
 });
 
 describe('many items at once', () => {
-	it.each([
-		['Viafoura', Viafoura, viafouraLogin({ concurrency: 4 })],
-		[
-			'RingCX',
-			RingCx,
-			{ resource: 'apiToken', operation: 'delete', apiToken: (i: number) => `item-${i}`, concurrency: 4 },
-		],
-		[
-			'Satellite',
-			Satellite,
-			{ resource: 'otp', operation: 'send', channel: 'email', email: (i: number) => `item-${i}@b.co`, concurrency: 4 },
-		],
-	])(
+	it.each(['Viafoura', 'RingCX', 'Satellite'])(
 		'%s: answers that arrive out of order still come out in input order, each paired with its item',
-		async (_n, nodeType, parameters) => {
+		async (name) => {
+			const node = nodes().find((candidate) => candidate.name === name)!;
+			const store = node.store();
+			await node.run(store, { parameters: node.parameters() }); // a token first: the run below is all operations
 			const items = 12;
-			let inFlight = 0;
-			let peak = 0;
-			const recording = recordingContext(parameters, items, async ({ options }) => {
-				inFlight++;
-				peak = Math.max(peak, inFlight);
-				const index = Number(
-					/item-(\d+)/.exec(`${options.url} ${String(options.body ?? '')} ${JSON.stringify(options.body ?? '')}`)?.[1],
-				);
-				// Later items answer sooner: without the ordering, the output would come out reversed.
-				await new Promise((resolve) => setTimeout(resolve, (items - index) * 3));
-				inFlight--;
-				return { user_id: index, session: `s${index}`, echo: index };
-			});
-			const [output] = await execute(nodeType, recording.context);
-			expect(peak).toBe(4);
+			let arrived = 0;
+			// Later items answer sooner: without the ordering, the output would come out reversed.
+			node.fixture.server.setLatency((request) => (request.path === node.operationPath ? (items - arrived++) * 5 : 0));
+			const { output } = await node.run(store, { items, parameters: node.parameters({ concurrency: 4 }) });
+			expect(store.maxInFlight).toBe(4);
+			expect(arrived).toBe(items);
 			expect(output.map((item) => item.pairedItem)).toEqual(Array.from({ length: items }, (_, item) => ({ item })));
-			if (nodeType === Viafoura)
-				expect(output.map((item) => (item.json as IDataObject).user_id)).toEqual([...Array(items).keys()]);
-			if (nodeType === Satellite)
-				expect(output.map((item) => (item.json as IDataObject).echo)).toEqual([...Array(items).keys()]);
+			if (name === 'Viafoura') {
+				const viafouraIds = new Map(viafoura.provider.users().map((user) => [user.id, user.user_id]));
+				expect(output.map((item) => (item.json as IDataObject).user_id)).toEqual(
+					Array.from({ length: items }, (_, i) => viafouraIds.get(`item-${i}`)),
+				);
+			}
 		},
 	);
 });
 
 describe('a 429 with Retry-After', () => {
-	const { server, baseUrl } = providerFixture(createViafoura);
-	const runViafouraNode = nodeRunner({ nodeType: Viafoura, credentialType: ViafouraApi });
+	const { server, baseUrl } = viafoura;
 
 	it('pauses every item, not just the one that met it, and resends only that one', async () => {
 		const store = new CredentialStore(viafouraCredentialData(baseUrl()));
