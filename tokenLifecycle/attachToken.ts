@@ -2,7 +2,8 @@ import type { IAuthenticate, ICredentialDataDecryptedObject, IHttpRequestOptions
 
 import { textField } from './credentialInputs';
 import { sendAuthenticationRequest, type ExchangeRequest, type HttpHelpers } from './httpExchange';
-import { cachedToken, type TokenLifecycle } from './renewToken';
+import type { TokenLifecycle } from './lifecycleContract';
+import { cachedToken } from './signInFingerprint';
 
 /** The header that carries `token` in header `name`: `Bearer <token>` for `Authorization`, the bare token otherwise. */
 export function tokenHeader(name: string, token: string): Record<string, string> {

@@ -9,9 +9,11 @@ export {
 export type { HttpAnswer, HttpHelpers, ExchangeRequest, RequestBody } from './httpExchange';
 export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
 export type { IssuedToken } from './oauthTokenResponse';
-export { REFRESH_TOKEN_FIELD, cachedToken, cachedTokenFits, renewToken, tokenOwnerFingerprint } from './renewToken';
+export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
+export { renewToken } from './renewToken';
+export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
 export { CODE_WAIT_MS, REFUSAL_MEMORY_MS, ROTATION_RACE_MS, clearSignInMemory } from './signInMemory';
-export type { TokenLifecycle } from './renewToken';
+export type { TokenLifecycle } from './lifecycleContract';
 export { textField, requiredField, baseUrlField } from './credentialInputs';
 export { NEEDS_CODE_FIELD, oauthTokenFields, tokenCacheProperties } from './tokenCacheProperties';
 export { attachToken, authenticateWithToken, isTokenAccepted, pastedOrSignedInToken, tokenHeader } from './attachToken';

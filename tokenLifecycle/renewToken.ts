@@ -22,11 +22,6 @@ import {
 } from './signInMemory';
 import { TokenLifecycleError } from './tokenLifecycleError';
 
-// Defined elsewhere since the split, still exported from here: index.ts and tokenCacheProperties.ts import them so.
-export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
-export type { TokenLifecycle } from './lifecycleContract';
-export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
-
 function rotatedElsewhere(provider: string): TokenLifecycleError {
 	return new TokenLifecycleError(
 		`${provider} refused the saved refresh token`,

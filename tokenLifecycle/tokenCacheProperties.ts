@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { HttpAnswer } from './httpExchange';
 import { readOAuthToken } from './oauthTokenResponse';
-import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './renewToken';
+import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './lifecycleContract';
 
 /** Hidden field where a lifecycle with `twoFactor` notes that the login needs a texted code to sign in. */
 export const NEEDS_CODE_FIELD = 'signInNeedsCode';
