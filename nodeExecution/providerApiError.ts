@@ -40,6 +40,19 @@ function isTimeout(error: Record<string, unknown>): boolean {
 }
 
 /**
+ * A NodeApiError with only the given wording (and HTTP status), for item `itemIndex`: never built
+ * around a client error, which carries the request and so its token header.
+ */
+export function wordedApiError(
+	node: INode,
+	itemIndex: number,
+	{ message, description, httpCode }: { message: string; description?: string; httpCode?: string },
+): NodeApiError {
+	const wording = httpCode === undefined ? { message, description } : { message, description, httpCode };
+	return new NodeApiError(node, wording as JsonObject, { ...wording, itemIndex });
+}
+
+/**
  * Turns any failure of a provider call into a NodeApiError whose text is fixed wording plus the
  * provider's status and error code. It is built from scratch rather than wrapping the client's
  * error, because that error carries the request (and so its token header) with it.
@@ -51,7 +64,7 @@ export function providerApiError(node: INode, provider: string, error: unknown, 
 		const message = `${provider} did not answer in time`;
 		const description =
 			'The request took longer than the Timeout option of the node allows. Raise it, or try again later.';
-		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+		return wordedApiError(node, itemIndex, { message, description });
 	}
 	if (status === undefined) {
 		// No HTTP answer: a token-life-cycle error (already secret-free) or a connection failure.
@@ -60,16 +73,11 @@ export function providerApiError(node: INode, provider: string, error: unknown, 
 				? record.message
 				: `Could not reach ${provider}`;
 		const description = typeof record.description === 'string' ? record.description : undefined;
-		return new NodeApiError(node, { message, description } as JsonObject, { message, description, itemIndex });
+		return wordedApiError(node, itemIndex, { message, description });
 	}
 	const code = providerErrorCode(bodyOf(record));
 	const message = `${provider} answered HTTP ${status}${code ? ` ${code}` : ''}`;
 	const description =
 		HINTS[status] ?? (status >= 500 ? `${provider} had a problem answering; try again later.` : undefined);
-	return new NodeApiError(node, { message, description, httpCode: String(status) } as JsonObject, {
-		message,
-		description,
-		httpCode: String(status),
-		itemIndex,
-	});
+	return wordedApiError(node, itemIndex, { message, description, httpCode: String(status) });
 }

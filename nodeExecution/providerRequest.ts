@@ -1,16 +1,15 @@
-import {
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
 	NodeApiError,
-	type ICredentialDataDecryptedObject,
-	type IDataObject,
-	type IExecuteFunctions,
-	type IHttpRequestMethods,
-	type IHttpRequestOptions,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { encodeForm } from '../tokenLifecycle';
 import { sharedCredentials, type NodeRequestSettings } from './nodeRequests';
-import { providerApiError } from './providerApiError';
+import { providerApiError, wordedApiError } from './providerApiError';
 import { withProviderRetries } from './providerRetries';
 
 /** Where a provider's API lives and which credential reaches it (see providers/). */
@@ -106,13 +105,7 @@ export function providerAnswerError(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	statusCode: number,
-	{ message, description }: { message: string; description: string },
+	wording: { message: string; description: string },
 ): NodeApiError {
-	const httpCode = String(statusCode);
-	return new NodeApiError(context.getNode(), { message, description, httpCode } as JsonObject, {
-		message,
-		description,
-		httpCode,
-		itemIndex,
-	});
+	return wordedApiError(context.getNode(), itemIndex, { ...wording, httpCode: String(statusCode) });
 }
