@@ -64,7 +64,7 @@ export function rememberIssuedToken(
 	if (lifetime <= 0) return;
 	issuedTokens.remember(
 		signIn.login,
-		{ fields: { ...fields }, issuedAt: now, replaced: new Set([...replaced].slice(-MAX_REPLACED)) },
+		{ fields: { ...fields }, replaced: new Set([...replaced].slice(-MAX_REPLACED)) },
 		lifetime,
 		now,
 	);

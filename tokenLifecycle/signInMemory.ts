@@ -35,7 +35,6 @@ const SIGN_IN_MEMORY_CAP = 1_000;
 export interface IssuedTokens {
 	/** The fields saved into the credential with the newest token. */
 	fields: IDataObject;
-	issuedAt: number;
 	/** Tokens and refresh tokens this one replaced, as fingerprints. */
 	replaced: Set<string>;
 }
