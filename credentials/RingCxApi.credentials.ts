@@ -10,7 +10,13 @@ import type {
 } from 'n8n-workflow';
 
 import { RINGCX_API_ROOTS, RINGCX_TOKEN_HEADER, ringCxLifecycle, ringCxToken } from '../providers/ringcx/client';
-import { authenticateWithToken, renewToken, textField, tokenCacheProperties } from '../tokenLifecycle';
+import {
+	authenticateWithToken,
+	baseUrlExpression,
+	renewToken,
+	textField,
+	tokenCacheProperties,
+} from '../tokenLifecycle';
 
 export class RingCxApi implements ICredentialType {
 	name = 'ringCxApi';
@@ -107,8 +113,10 @@ export class RingCxApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.server === "custom" ? $credentials.baseUrl : ($credentials.server === "virtualacd" ? "https://portal.virtualacd.biz/api" : "https://portal.vacd.biz/api") }}',
+			// The API root as requests read it (ringCxEndpoint): a listed portal, else the trimmed Base URL.
+			baseURL: `={{ $credentials.server === "custom" ? ${baseUrlExpression()} : ${Object.entries(RINGCX_API_ROOTS)
+				.map(([server, root]) => `$credentials.server === ${JSON.stringify(server)} ? ${JSON.stringify(root)} : `)
+				.join('')}${JSON.stringify(RINGCX_API_ROOTS.vacd)} }}`,
 			url: '/v1/admin/users',
 		},
 	};

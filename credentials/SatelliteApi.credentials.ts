@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { satelliteLifecycle, satelliteToken } from '../providers/satellite/client';
-import { authenticateWithToken, renewToken, tokenCacheProperties } from '../tokenLifecycle';
+import { authenticateWithToken, baseUrlExpression, renewToken, tokenCacheProperties } from '../tokenLifecycle';
 
 export class SatelliteApi implements ICredentialType {
 	name = 'satelliteApi';
@@ -101,7 +101,7 @@ export class SatelliteApi implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "") }}',
+			baseURL: `={{ ${baseUrlExpression()} }}`,
 			url: '/otp/send',
 			method: 'POST',
 			ignoreHttpStatusErrors: true,

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { VIAFOURA_PRODUCTION_URL, viafouraLifecycle, viafouraToken } from '../providers/viafoura/client';
-import { authenticateWithToken, renewToken, tokenCacheProperties } from '../tokenLifecycle';
+import { authenticateWithToken, baseUrlExpression, renewToken, tokenCacheProperties } from '../tokenLifecycle';
 
 export class ViafouraApi implements ICredentialType {
 	name = 'viafouraApi';
@@ -64,7 +64,7 @@ export class ViafouraApi implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.baseUrl }}',
+			baseURL: `={{ ${baseUrlExpression()} }}`,
 			url: '/rest/v1/accounts/logout',
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

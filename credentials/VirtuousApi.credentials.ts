@@ -10,7 +10,14 @@ import type {
 } from 'n8n-workflow';
 
 import { VIRTUOUS_BASE_URL, virtuousBearerToken, virtuousLifecycle } from '../providers/virtuous/client';
-import { authenticateWithToken, renewToken, requiredField, textField, tokenCacheProperties } from '../tokenLifecycle';
+import {
+	authenticateWithToken,
+	baseUrlExpression,
+	renewToken,
+	requiredField,
+	textField,
+	tokenCacheProperties,
+} from '../tokenLifecycle';
 
 export class VirtuousApi implements ICredentialType {
 	name = 'virtuousApi';
@@ -108,7 +115,7 @@ export class VirtuousApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl).replace(/\\/+$/, "") }}',
+			baseURL: `={{ ${baseUrlExpression()} }}`,
 			url: '/api/Organization/Current',
 		},
 	};

@@ -43,6 +43,14 @@ export function withoutTrailingSlashes(value: string): string {
 	return value.slice(0, end);
 }
 
+/**
+ * `baseUrlField` as an n8n expression (without its `={{ }}`), for a credential's test request, which
+ * n8n resolves itself: the field trimmed and without trailing slashes, as every other request reads it.
+ */
+export function baseUrlExpression(name = 'baseUrl'): string {
+	return `String($credentials.${name}).trim().replace(/\\/+$/, "")`;
+}
+
 /** An http(s) URL without trailing slashes, or an error that names the field. */
 export function baseUrlField(
 	credentials: ICredentialDataDecryptedObject,

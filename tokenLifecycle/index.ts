@@ -14,6 +14,6 @@ export { renewToken } from './renewToken';
 export { cachedToken, cachedTokenFits, tokenOwnerFingerprint } from './signInFingerprint';
 export { CODE_WAIT_MS, REFUSAL_MEMORY_MS, ROTATION_RACE_MS, clearSignInMemory } from './signInMemory';
 export type { TokenLifecycle } from './lifecycleContract';
-export { textField, requiredField, baseUrlField } from './credentialInputs';
+export { textField, requiredField, baseUrlField, baseUrlExpression } from './credentialInputs';
 export { NEEDS_CODE_FIELD, oauthTokenFields, tokenCacheProperties } from './tokenCacheProperties';
 export { attachToken, authenticateWithToken, isTokenAccepted, pastedOrSignedInToken, tokenHeader } from './attachToken';
