@@ -170,3 +170,40 @@ export function executeContext(options: ContextOptions): { context: ExecuteConte
 	);
 	return { context, cancel };
 }
+
+/** A node type that does nothing: what a workflow needs around an expression that reads no node. */
+const noOpNodeType: INodeType = {
+	description: {
+		displayName: 'No Operation',
+		name: 'noOp',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'No Operation' },
+		inputs: ['main'] as INodeType['description']['inputs'],
+		outputs: ['main'] as INodeType['description']['outputs'],
+		properties: [],
+	},
+};
+
+/**
+ * A credential's expression (its test request's fields) as n8n resolves it: n8n-workflow's own
+ * expression engine with `$credentials`, the way n8n's credentials helper resolves them.
+ */
+export function resolveCredentialExpression(expression: string, credentials: IDataObject): unknown {
+	const node: INode = {
+		id: 'credential-test',
+		name: 'No Operation',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: { getByName: () => noOpNodeType, getByNameAndVersion: () => noOpNodeType, getKnownTypes: () => ({}) },
+	});
+	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: credentials });
+}

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../../providers/satellite';
 import { credentialCalls } from '../../support/credentialCalls';
 import { satelliteCredentialData } from '../../support/credentialFixtures';
-import { httpRequest } from '../../support/n8nCore';
+import { httpRequest, resolveCredentialExpression } from '../../support/n8nCore';
 import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
@@ -395,9 +395,7 @@ describe('Satellite API credential: credential test', () => {
 	/** The test request as n8n's credential tester sends it: expressions resolved, token attached, status kept. */
 	async function runCredentialTest(credentials: ICredentialDataDecryptedObject): Promise<string> {
 		const { request, rules } = credentialType.test;
-		const expression = String(request.baseURL).replace(/^=\{\{(.*)\}\}$/s, '$1');
-		// eslint-disable-next-line @typescript-eslint/no-implied-eval
-		const resolvedBaseUrl = new Function('$credentials', `return ${expression}`)(credentials) as string;
+		const resolvedBaseUrl = resolveCredentialExpression(String(request.baseURL), credentials);
 		const options = await authenticate(credentials, { ...request, baseURL: resolvedBaseUrl } as IHttpRequestOptions);
 		const body = (await httpRequest(options)) as Record<string, unknown>;
 		const failed = (rules ?? []).find(

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { VIAFOURA_SITE, VIAFOURA_TOKEN_LIFETIME_SECONDS, createViafoura } from '../../providers/viafoura';
 import { credentialCalls } from '../../support/credentialCalls';
 import { viafouraCredentialData } from '../../support/credentialFixtures';
-import { httpRequest } from '../../support/n8nCore';
+import { httpRequest, resolveCredentialExpression } from '../../support/n8nCore';
 import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
@@ -273,7 +273,7 @@ describe('Viafoura API credential: definition and test request', () => {
 		const { request, rules } = credentialType.test;
 		const options = await authenticated(credentials, {
 			...request,
-			baseURL: String(credentials.baseUrl),
+			baseURL: resolveCredentialExpression(String(request.baseURL), credentials),
 			url: String(request.url),
 		} as IHttpRequestOptions);
 		const response = (await httpRequest(options)) as Record<string, unknown>;
