@@ -6,6 +6,8 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { ItemStarts } from './itemStarts';
+
 export type OperationResult = IDataObject | IDataObject[];
 
 export interface PerItemOptions {
@@ -30,7 +32,8 @@ function withItemIndex(error: unknown, itemIndex: number, node: ReturnType<IExec
  *
  * With a concurrency above 1 the first item runs alone and the others follow, that many at once:
  * a credential that has no token yet fetches it once, for the first item, instead of once per
- * item in flight.
+ * item in flight. Items in flight start a few per turn of the event loop (ItemStarts), so the
+ * requests they send overlap with the provider's answers instead of leaving in clumps.
  */
 export async function executePerItem(
 	context: IExecuteFunctions,
@@ -52,8 +55,16 @@ export async function executePerItem(
 			if (!context.continueOnFail()) stopped = true;
 		}
 	}
+	const mayStartAnother = () => !stopped && next < itemCount && signal?.aborted !== true;
+	// Items that run at once take turns to start (see ItemStarts); items one after another need not.
+	const starts = concurrency > 1 ? new ItemStarts() : undefined;
 	async function worker(): Promise<void> {
-		while (!stopped && next < itemCount && signal?.aborted !== true) await runItem(next++);
+		while (mayStartAnother()) {
+			await starts?.next();
+			// While this worker waited, another may have taken the last item, or the execution stopped.
+			if (!mayStartAnother()) break;
+			await runItem(next++);
+		}
 	}
 	if (concurrency > 1 && itemCount > 1) {
 		next = 1;
