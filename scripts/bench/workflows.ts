@@ -91,9 +91,11 @@ export function benchWorkflow(row: BenchRow, credentialId: string): WorkflowFixt
 
 const expr = (field: string) => `={{ $json.${field} }}`;
 
+/** The bench's rows: each call at 0 ms and at `setLatencyMs` of provider latency (20 ms unless `--latency`). */
 export function benchRows(
 	urls: ProviderUrls,
 	{ items, smallItems }: { items: number; smallItems: number },
+	setLatencyMs = 20,
 ): BenchRow[] {
 	const rows: BenchRow[] = [];
 	const viafouraCredential = {
@@ -140,7 +142,7 @@ export function benchRows(
 		callPath: '/rest/v1/accounts/login',
 		cold: true,
 	};
-	for (const latencyMs of [0, 20]) {
+	for (const latencyMs of [0, setLatencyMs]) {
 		const group = `viafoura-login-${latencyMs}ms`;
 		rows.push(
 			{
@@ -217,7 +219,7 @@ export function benchRows(
 		callPath: '/api/Organization/Current',
 		cold: true,
 	};
-	for (const latencyMs of [0, 20]) {
+	for (const latencyMs of [0, setLatencyMs]) {
 		let group = `ringcx-users-${latencyMs}ms`;
 		rows.push(
 			{
@@ -338,14 +340,14 @@ export function benchRows(
 	}
 
 	// A rate limit half-way through: every login request in the next second gets 429, Retry-After: 1.
-	const group = 'viafoura-429-20ms';
+	const group = `viafoura-429-${setLatencyMs}ms`;
 	const rateLimit = { path: '/rest/v1/accounts/login', afterRequests: Math.floor(items / 2), seconds: 1 };
 	rows.push(
 		{
 			...viafouraCommon,
 			id: `${group}-http`,
 			group,
-			latencyMs: 20,
+			latencyMs: setLatencyMs,
 			baseline: true,
 			cold: false,
 			rateLimit,
@@ -356,7 +358,7 @@ export function benchRows(
 			...viafouraCommon,
 			id: `${group}-node`,
 			group,
-			latencyMs: 20,
+			latencyMs: setLatencyMs,
 			baseline: false,
 			cold: false,
 			rateLimit,
