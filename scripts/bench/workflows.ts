@@ -165,13 +165,13 @@ export function benchRows(
 			},
 			{
 				...viafouraCommon,
-				id: `${group}-node-c50`,
+				id: `${group}-node-c100`,
 				group,
 				latencyMs,
 				baseline: false,
-				concurrency: 50,
-				label: 'Viafoura login: Viafoura node, concurrency 50',
-				target: viafouraNode(50),
+				concurrency: 100,
+				label: 'Viafoura login: Viafoura node, concurrency 100',
+				target: viafouraNode(100),
 			},
 		);
 	}
