@@ -227,7 +227,9 @@ export class ProviderServer {
 		};
 		this.log.push(logged);
 		const latencyMs = typeof this.latency === 'function' ? this.latency(logged) : this.latency;
-		if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+		// Unref'd: the listening server keeps the process alive while it serves, and a client that gave up
+		// (a node's Timeout) must not hold a finished test run open until its answer would have gone.
+		if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs).unref());
 		this.send(outgoing, response);
 	}
 
