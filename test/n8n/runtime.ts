@@ -91,6 +91,8 @@ export interface N8nRuntime {
 	nodeDir: string;
 	/** n8n's CLI entry script; run it as `nodeBin n8nBin <command>`. */
 	n8nBin: string;
+	/** The node_modules folder holding n8n and its own n8n-core, n8n-workflow and @n8n/di. */
+	n8nModules: string;
 	/** Environment to spawn n8n with: a cleaned copy of process.env with the runtime's Node first on PATH, plus spec.env. */
 	env: Record<string, string>;
 }
@@ -192,8 +194,9 @@ function isComplete(spec: RuntimeSpec, runtimeDir: string): boolean {
 }
 
 function runtimeAt(spec: RuntimeSpec, runtimeDir: string): N8nRuntime {
-	const { nodeDir, nodeBinDir, nodeBin, n8nBin } = layout(runtimeDir);
-	return { spec, runtimeDir, nodeBinDir, nodeBin, nodeDir, n8nBin, env: runtimeEnv(spec, nodeDir, nodeBinDir) };
+	const { nodeDir, nodeBinDir, nodeBin, n8nBin, n8nDir } = layout(runtimeDir);
+	const n8nModules = join(n8nDir, 'node_modules');
+	return { spec, runtimeDir, nodeBinDir, nodeBin, nodeDir, n8nBin, n8nModules, env: runtimeEnv(spec, nodeDir, nodeBinDir) };
 }
 
 /** Runs a command, appending its output to the install log; rejects with the log's tail on failure. */
@@ -423,4 +426,16 @@ export function ensureN8nRuntime(options: EnsureRuntimeOptions = {}): Promise<N8
 		pending.set(runtimeDir, runtime);
 	}
 	return runtime;
+}
+
+/**
+ * The runtime already installed (n8n 2.x unless `spec` says otherwise), without installing it: for
+ * unit tests, which use n8n's own classes from it. `npm test` installs it first (`npm run n8n:install`).
+ */
+export function installedRuntime(spec: RuntimeSpec = RUNTIMES[DEFAULT_LINE]): N8nRuntime {
+	const runtimeDir = defaultRuntimeDir(spec);
+	if (!isComplete(spec, runtimeDir)) {
+		throw new Error(`n8n ${spec.n8nVersion} is not installed in ${runtimeDir}: run \`npm run n8n:install\` first.`);
+	}
+	return runtimeAt(spec, runtimeDir);
 }

@@ -1,17 +1,20 @@
 /**
- * n8n-core 1.122 (the line n8n 1.123 runs on), set up as an n8n process sets it up, so unit tests
+ * n8n-core 2.41 (the release n8n 2.41.1 runs on), set up as an n8n process sets it up, so unit tests
  * run nodes and credentials through n8n's own ExecuteContext and request helpers.
  *
- * n8n-core reads a few services from its dependency-injection container. The only one that would
- * touch the machine is InstanceSettings (it writes `~/.n8n/config` with the encryption key), so it
- * is built here on a temporary folder, removed at once: the settings stay in memory.
+ * n8n-core reads a few services from its dependency-injection container (@n8n/di, the copy n8n-core
+ * itself uses). The only one that would touch the machine is InstanceSettings (it writes
+ * `~/.n8n/config` with the encryption key), so it is built here on a temporary folder, removed at
+ * once: the settings stay in memory.
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { ExecuteContext, InstanceSettings } from 'n8n-core';
 import {
 	NodeHelpers,
@@ -21,6 +24,7 @@ import {
 	type ICredentialsHelper,
 	type IDataObject,
 	type IExecuteData,
+	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -28,27 +32,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-type Service<T> = abstract new (...args: never[]) => T;
-interface DiContainer {
-	get<T>(service: Service<T>): T;
-	set<T>(service: Service<T>, instance: T): void;
-}
-
-/**
- * n8n-core pins its own @n8n/di and @n8n/backend-common (older than the ones @n8n/node-cli brings),
- * so they are loaded from n8n-core's folder: a service registered in another copy is not seen.
- * (Through jest's `require`, so the instance is the one n8n-core itself gets.)
- */
-function fromN8nCore<T>(moduleName: string): T {
-	const coreFolder = dirname(require.resolve('n8n-core/package.json'));
-	return require(require.resolve(moduleName, { paths: [coreFolder] })) as T;
-}
-
-const { Container } = fromN8nCore<{ Container: DiContainer }>('@n8n/di');
-const { Logger } = fromN8nCore<{ Logger: Service<unknown> }>('@n8n/backend-common');
-
 let started = false;
-let shutDown: (() => void) | undefined;
 
 /** Registers what n8n-core needs before the first context is built; once per module registry. */
 export function startN8nCore(): void {
@@ -56,40 +40,38 @@ export function startN8nCore(): void {
 	started = true;
 	const folder = mkdtempSync(join(tmpdir(), 'n8n-core-unit-'));
 	try {
-		const config = {
-			n8nFolder: folder,
-			userHome: folder,
-			encryptionKey: randomBytes(24).toString('base64'),
-			enforceSettingsFilePermissions: true,
-		};
-		const settings = new InstanceSettings(config as never, Container.get(Logger) as never);
-		Container.set(InstanceSettings, settings);
+		const config = { n8nFolder: folder, userHome: folder, encryptionKey: randomBytes(24).toString('base64') };
+		Container.set(InstanceSettings, new InstanceSettings(config as never, Container.get(Logger)));
 	} finally {
 		rmSync(folder, { recursive: true, force: true });
 	}
-
-	// Every ExecuteContext gets the SSH tunnel helpers, whose manager keeps a cleanup interval and an
-	// exit listener until n8n shuts down. A test file ends long before its process: shut it down then.
-	const { SSHClientsManager } = fromN8nCore<{ SSHClientsManager: Service<{ onShutdown(): void }> }>(
-		'n8n-core/dist/execution-engine/ssh-clients-manager',
-	);
-	const exitListeners = process.listeners('exit');
-	const sshClients = Container.get(SSHClientsManager);
-	const added = process.listeners('exit').filter((listener) => !exitListeners.includes(listener));
-	shutDown = () => {
-		sshClients.onShutdown();
-		for (const listener of added) process.off('exit', listener);
-	};
 }
 
-// Registered when a test file loads this module (hooks cannot be added from inside a test).
-if (typeof afterAll === 'function') afterAll(() => shutDown?.());
+// Every ExecuteContext gets the SSH tunnel helpers, whose manager adds a process exit listener until
+// n8n shuts down. A test file ends long before its worker process: drop the listeners it added then.
+const exitListenersBefore = process.listeners('exit');
+if (typeof afterAll === 'function') {
+	afterAll(() => {
+		for (const listener of process.listeners('exit')) {
+			if (!exitListenersBefore.includes(listener)) process.off('exit', listener);
+		}
+	});
+}
 
 /**
- * n8n-core's `helpers.httpRequest` (axios), the one nodes and credentials get in n8n. n8n-core's index
- * does not export the request helpers on their own; ExecuteContext builds its helpers from this module.
+ * n8n-core's `helpers.httpRequest` (axios behind n8n's outbound HTTP service), the one nodes get in
+ * n8n and credentials get in `preAuthentication`: taken from a real ExecuteContext.
  */
-export { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	sharedHelpers ??= executeContext({
+		nodeType: noOpNodeType,
+		node: { id: 'helpers', name: 'No Operation', type: 'noOp', typeVersion: 1, position: [0, 0], parameters: {} },
+		items: [{ json: {} }],
+		credentialsHelper: undefined as never,
+	}).context.helpers;
+	return await sharedHelpers.httpRequest(options);
+}
+let sharedHelpers: ExecuteContext['helpers'] | undefined;
 
 export interface ContextOptions {
 	/** The node's type, registered under `node.type` for this workflow. */
@@ -105,7 +87,7 @@ export interface ContextOptions {
 
 /**
  * n8n-core's ExecuteContext for one node of a one-node workflow, built as WorkflowExecute's
- * `executeNode` builds it (n8n-core 1.122 workflow-execute.js), with an execution cancel signal.
+ * `executeNode` builds it (n8n-core 2.41 workflow-execute.js), with an execution cancel signal.
  */
 export function executeContext(options: ContextOptions): { context: ExecuteContext; cancel: AbortController } {
 	startN8nCore();

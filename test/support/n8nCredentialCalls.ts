@@ -18,7 +18,7 @@ import type {
 } from 'n8n-workflow';
 
 import { executeContext } from './n8nCore';
-import { CredentialStore, N8nCredentialsHelper } from './n8nCredentialsHelper';
+import { CredentialStore, n8nCredentialsHelper } from './n8nCredentialsHelper';
 
 /**
  * A node that may use any credential: n8n gives the HTTP Request node (this type name) access to
@@ -59,10 +59,7 @@ export class StoredCredential {
 			parameters: {},
 			credentials: { [type.name]: this.reference },
 		};
-		const credentialsHelper = new N8nCredentialsHelper(
-			[type],
-			[{ ...this.reference, type: type.name, store: this.store }],
-		);
+		const credentialsHelper = n8nCredentialsHelper([type], [{ ...this.reference, type: type.name, store: this.store }]);
 		this.context = executeContext({
 			nodeType: httpRequestNodeType,
 			node,

@@ -1,97 +1,112 @@
 /**
- * The credentials helper n8n-core calls for every credential read and authenticated request
- * (`additionalData.credentialsHelper`), with a credential table in memory instead of n8n's database.
+ * n8n's own CredentialsHelper (packages/cli/src/credentials-helper.ts), the class every n8n process
+ * reads, decrypts, pre-authenticates, saves and authenticates credentials with, loaded from the real
+ * n8n the e2e tests run (test/n8n/runtime.ts installs it). Only its storage is replaced: the
+ * credentials table is a Map of rows encrypted by the runtime's own n8n-core, and the services it
+ * asks about enterprise features answer "not in use".
  *
- * The methods follow n8n's own CredentialsHelper of the same line: packages/cli/src/credentials-helper.ts
- * of n8n 1.123.81 (the n8n release that pins n8n-core 1.122.48), read from its published
- * dist/credentials-helper.js. In short:
- * - `getDecrypted` decrypts the stored row afresh on every call (a new object each time), applies the
- *   credential type's defaults (NodeHelpers.getNodeParameters) and resolves expressions;
- * - `preAuthentication` calls the type's `preAuthentication` when its first hidden `expirable` field is
- *   empty or the caller says the credentials expired; when the answer holds that field it saves the
- *   credentials object with the answer merged in (`updateCredentials`) and returns it;
- * - `authenticate` applies the type's `authenticate` (a function, or a declarative generic one).
- * Left out, as they need n8n's database or settings: credential overwrites, managed OAuth fields and
- * external secrets (`$secrets` is off, as for a credential whose owner may not use them).
+ * So a test sees exactly what n8n does: a fresh decrypted copy per read, defaults applied,
+ * `preAuthentication` called with the restricted `this` (only `helpers.httpRequest`, held to the
+ * credential's allowed domains), its output merged into the stored row, `authenticate` applied.
  */
-import { Credentials, getAdditionalKeys } from 'n8n-core';
-import {
-	ICredentialsHelper,
-	NodeHelpers,
-	Workflow,
-	UnexpectedError,
-	isExpression,
-	type ICredentialDataDecryptedObject,
-	type ICredentialType,
-	type ICredentialsExpressionResolveValues,
-	type IExecuteData,
-	type IHttpRequestHelper,
-	type IHttpRequestOptions,
-	type INode,
-	type INodeCredentialsDetails,
-	type INodeParameters,
-	type INodeProperties,
-	type INodeTypes,
-	type IRequestOptionsSimplified,
-	type IWorkflowDataProxyAdditionalKeys,
-	type IWorkflowExecuteAdditionalData,
-	type WorkflowExecuteMode,
-} from 'n8n-workflow';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { startN8nCore } from './n8nCore';
+import type { ICredentialDataDecryptedObject, ICredentialType, ICredentialsHelper } from 'n8n-workflow';
+
+import { installedRuntime } from '../n8n/runtime';
+
+type Service<T> = abstract new (...args: never[]) => T;
+interface DiContainer {
+	get<T>(service: Service<T>): T;
+	set<T>(service: Service<T>, instance: T): void;
+}
+interface RuntimeModules {
+	CredentialsHelper: new (...services: unknown[]) => ICredentialsHelper;
+	/** n8n's cipher with the instance key, the format of a row n8n itself wrote with its legacy key. */
+	cipher: { encryptWithInstanceKey(data: string): string; decryptWithInstanceKey(data: string): string };
+}
+
+let runtimeModules: RuntimeModules | undefined;
+
+/** Requires a module of the installed n8n runtime (its own copies of n8n, n8n-core and @n8n/di). */
+function fromRuntime<T>(path: string): T {
+	return require(join(installedRuntime().n8nModules, path)) as T;
+}
 
 /**
- * One row of n8n's credentials table: the data encrypted with the instance's key, as n8n stores it,
- * plus what tests count.
+ * The runtime's classes, and its n8n-core set up as an n8n process sets it up: the instance settings
+ * in memory (from a temporary folder removed at once), and the instance's key as the one data
+ * encryption key, as n8n's encryption bootstrap registers it for an instance with no other keys.
  */
+function runtime(): RuntimeModules {
+	if (runtimeModules) return runtimeModules;
+	const { Container } = fromRuntime<{ Container: DiContainer }>('@n8n/di');
+	const { Logger } = fromRuntime<{ Logger: Service<unknown> }>('@n8n/backend-common');
+	type Core = RuntimeModules & {
+		InstanceSettings: new (...args: never[]) => { encryptionKey: string };
+		Cipher: Service<RuntimeModules['cipher'] & { encryptDEKWithInstanceKey(key: string): string }>;
+		EncryptionKeyProxy: Service<{ setProvider(provider: unknown): void }>;
+	};
+	const core = fromRuntime<Core>('n8n-core');
+	const folder = mkdtempSync(join(tmpdir(), 'n8n-credentials-'));
+	try {
+		const config = { n8nFolder: folder, userHome: folder, encryptionKey: randomBytes(24).toString('base64') };
+		const settings = new core.InstanceSettings(config as never, Container.get(Logger) as never);
+		Container.set(core.InstanceSettings as never, settings);
+		const instanceKey = {
+			id: 'instance-key',
+			value: Container.get(core.Cipher).encryptDEKWithInstanceKey(settings.encryptionKey),
+			algorithm: 'aes-256-cbc',
+			format: 'no-prefix',
+		};
+		Container.get(core.EncryptionKeyProxy).setProvider({
+			getActiveKey: async () => instanceKey,
+			getKeyById: async () => instanceKey,
+			getLegacyKey: async () => instanceKey,
+		});
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+	const { CredentialsHelper } = fromRuntime<RuntimeModules>('n8n/dist/credentials-helper');
+	runtimeModules = { CredentialsHelper, cipher: Container.get(core.Cipher) };
+	return runtimeModules;
+}
+
+/** One row of n8n's credentials table, encrypted as n8n stores it, and what tests count of it. */
 export class CredentialStore {
-	/** How often the credential was decrypted for use (`getDecrypted`: a node's `getCredentials`, or n8n's own read). */
+	/** How often the credential was decrypted for use (a node's `getCredentials`, or n8n's own read). */
 	reads = 0;
 
-	/** How often n8n saved into it (`updateCredentials`: what `preAuthentication` returned). */
+	/** How often n8n saved into it (what `preAuthentication` returned). */
 	writes = 0;
 
-	/** Most authenticated requests under way at once, across runs (counted by the node runner). */
+	/** Most authenticated requests under way at once (counted by the node runner). */
 	maxInFlight = 0;
 
 	/** Authenticated requests under way now. */
 	inFlight = 0;
 
-	private encrypted: string;
+	/** The row's `data` column. */
+	encrypted: string;
 
 	constructor(data: ICredentialDataDecryptedObject) {
-		startN8nCore();
-		this.encrypted = CredentialStore.encrypt(data);
+		this.encrypted = runtime().cipher.encryptWithInstanceKey(JSON.stringify(data));
 	}
 
-	private static encrypt(data: ICredentialDataDecryptedObject): string {
-		const credentials = new Credentials({ id: null, name: '' }, '');
-		credentials.setData(data);
-		return credentials.getDataToSave().data as string;
-	}
-
-	/** The stored fields, decrypted: what n8n's database holds now. */
+	/** What is stored, decrypted: a new object each time. */
 	get data(): ICredentialDataDecryptedObject {
-		return new Credentials({ id: null, name: '' }, '', this.encrypted).getData();
+		return JSON.parse(runtime().cipher.decryptWithInstanceKey(this.encrypted)) as ICredentialDataDecryptedObject;
 	}
 
-	/** The same as `data` (kept for the tests that call it). */
-	raw(): ICredentialDataDecryptedObject {
-		return this.data;
-	}
-
-	/** The row as n8n-core's Credentials class reads it from the database. */
-	load(details: INodeCredentialsDetails, type: string): Credentials {
-		return new Credentials({ id: details.id, name: details.name }, type, this.encrypted);
-	}
-
-	/** The row after n8n saved `credentials` (`credentialsRepository.update`). */
-	save(credentials: Credentials): void {
-		this.writes++;
-		this.encrypted = credentials.getDataToSave().data as string;
+	set data(data: ICredentialDataDecryptedObject) {
+		this.encrypted = runtime().cipher.encryptWithInstanceKey(JSON.stringify(data));
 	}
 }
 
+/** A stored credential as nodes refer to it (`node.credentials[type]`), and its row. */
 export interface StoredCredentialRow {
 	id: string;
 	name: string;
@@ -99,257 +114,61 @@ export interface StoredCredentialRow {
 	store: CredentialStore;
 }
 
-/** What credentials-helper.js uses to resolve expressions outside an execution. */
-const mockNode: INode = { id: 'mock', name: '', typeVersion: 1, type: 'mock', position: [0, 0], parameters: {} };
-const mockNodeTypes: INodeTypes = {
-	getKnownTypes: () => ({}),
-	getByName: () => undefined as never,
-	getByNameAndVersion: (nodeType, version) => {
-		if (nodeType !== 'mock') throw new UnexpectedError('Unknown node type', { tags: { nodeType } });
-		return NodeHelpers.getVersionedNodeType({ description: { properties: [] } } as never, version);
-	},
-};
-
-export class N8nCredentialsHelper extends ICredentialsHelper {
-	private readonly types = new Map<string, ICredentialType>();
-
-	constructor(
-		credentialTypes: ICredentialType[],
-		private readonly rows: StoredCredentialRow[],
-	) {
-		super();
-		startN8nCore();
-		for (const type of credentialTypes) this.types.set(type.name, type);
-	}
-
-	/** CredentialTypes.getByName. */
-	private typeNamed(name: string): ICredentialType {
-		const type = this.types.get(name);
-		if (!type) throw new UnexpectedError(`Unknown credential type: ${name}`);
-		return type;
-	}
-
-	private rowOf(details: INodeCredentialsDetails, type: string): StoredCredentialRow {
-		if (!details.id) throw new UnexpectedError('Found credential with no ID.', { tags: { credentialType: type } });
-		const row = this.rows.find((candidate) => candidate.id === details.id && candidate.type === type);
-		// CredentialNotFoundError's message.
-		if (!row) throw new UnexpectedError(`Credential with ID "${details.id}" does not exist for type "${type}".`);
-		return row;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		incomingRequestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow: Workflow,
-		node: INode,
-	): Promise<IHttpRequestOptions> {
-		const requestOptions = incomingRequestOptions;
-		const { authenticate } = this.typeNamed(typeName);
-		if (typeof authenticate === 'function') {
-			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-		}
-		if (typeof authenticate === 'object') {
-			requestOptions.headers ??= {};
-			if (authenticate.type === 'generic') {
-				for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-					for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
-						const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-						const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow, node);
-						const target = requestOptions as unknown as Record<string, Record<string, string>>;
-						target[outerKey] ??= {};
-						target[outerKey][keyResolved] = valueResolved;
-					}
-				}
-			}
-		}
-		return requestOptions as IHttpRequestOptions;
-	}
-
-	async preAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		node: INode,
-		credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.typeNamed(typeName);
-		const expirableProperty = credentialType.properties.find(
-			(property) => property.type === 'hidden' && property?.typeOptions?.expirable === true,
-		);
-		if (expirableProperty?.name === undefined) return undefined;
-		// n8n's credential test runs with a NoOp node whose `temp` parameter is empty.
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (credentials[expirableProperty.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
-
-		// 1.x passes the node's whole helper object (2.x narrows it to `httpRequest`).
-		const output = await credentialType.preAuthentication.call(helpers, credentials);
-		// Only an answer holding the expirable field is saved (and returned).
-		if (output[expirableProperty.name] === undefined) return undefined;
-		if (node.credentials) {
-			await this.updateCredentials(
-				node.credentials[credentialType.name],
-				credentialType.name,
-				Object.assign(credentials, output),
-			);
-			return Object.assign(credentials, output);
-		}
-		return undefined;
-	}
-
-	private resolveValue(
-		parameterValue: string,
-		additionalKeys: IWorkflowDataProxyAdditionalKeys,
-		workflow: Workflow,
-		node: INode,
-	): string {
-		if (!isExpression(parameterValue)) return parameterValue;
-		const returnValue = workflow.expression.getSimpleParameterValue(
-			node,
-			parameterValue,
-			'internal',
-			additionalKeys,
-			undefined,
-			'',
-		);
-		return returnValue ? returnValue.toString() : '';
-	}
-
-	getParentTypes(typeName: string): string[] {
-		// CredentialTypes.getParentTypes: every type it extends, directly or not.
-		const parents = this.types.get(typeName)?.extends ?? [];
-		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
-	}
-
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
-		return this.rowOf(nodeCredentials, type).store.load(nodeCredentials, type);
-	}
-
-	getCredentialsProperties(type: string): INodeProperties[] {
-		const credentialTypeData = this.typeNamed(type);
-		if (credentialTypeData.extends === undefined) {
-			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
-				return [
-					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
-				];
-			}
-			return credentialTypeData.properties;
-		}
-		const combineProperties: INodeProperties[] = [];
-		for (const credentialsTypeName of credentialTypeData.extends) {
-			NodeHelpers.mergeNodeProperties(combineProperties, this.getCredentialsProperties(credentialsTypeName));
-		}
-		NodeHelpers.mergeNodeProperties(combineProperties, credentialTypeData.properties);
-		return combineProperties;
-	}
-
-	async getDecrypted(
-		additionalData: IWorkflowExecuteAdditionalData,
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		mode: WorkflowExecuteMode,
-		executeData?: IExecuteData,
-		raw?: boolean,
-		expressionResolveValues?: ICredentialsExpressionResolveValues,
-	): Promise<ICredentialDataDecryptedObject> {
-		const credentials = await this.getCredentials(nodeCredentials, type);
-		const decryptedDataOriginal = credentials.getData();
-		if (raw === true) return decryptedDataOriginal;
-		this.rowOf(nodeCredentials, type).store.reads++;
-		return await this.applyDefaultsAndOverwrites(
-			additionalData,
-			decryptedDataOriginal,
-			type,
-			mode,
-			executeData,
-			expressionResolveValues,
-		);
-	}
-
-	private async applyDefaultsAndOverwrites(
-		additionalData: IWorkflowExecuteAdditionalData,
-		decryptedDataOriginal: ICredentialDataDecryptedObject,
-		type: string,
-		mode: WorkflowExecuteMode,
-		executeData?: IExecuteData,
-		expressionResolveValues?: ICredentialsExpressionResolveValues,
-	): Promise<ICredentialDataDecryptedObject> {
-		const credentialsProperties = this.getCredentialsProperties(type);
-		let decryptedData = NodeHelpers.getNodeParameters(
-			credentialsProperties,
-			decryptedDataOriginal as INodeParameters,
-			true,
-			false,
-			null,
-			null,
-		) as ICredentialDataDecryptedObject;
-		if (decryptedDataOriginal.oauthTokenData !== undefined) {
-			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
-		}
-		for (const kept of ['allowedHttpRequestDomains', 'allowedDomains']) {
-			if (decryptedData[kept] === undefined && decryptedDataOriginal[kept] !== undefined) {
-				decryptedData[kept] = decryptedDataOriginal[kept];
-			}
-		}
-		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { secretsEnabled: false });
-		if (expressionResolveValues) {
-			try {
-				decryptedData = expressionResolveValues.workflow.expression.getParameterValue(
-					decryptedData as INodeParameters,
-					expressionResolveValues.runExecutionData,
-					expressionResolveValues.runIndex,
-					expressionResolveValues.itemIndex,
-					expressionResolveValues.node.name,
-					expressionResolveValues.connectionInputData,
-					mode,
-					additionalKeys,
-					executeData,
-					false,
-					decryptedData,
-				) as ICredentialDataDecryptedObject;
-			} catch (error) {
-				(error as Error).message += ' [Error resolving credentials]';
-				throw error;
-			}
-		} else {
-			const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: mockNodeTypes });
-			await workflow.expression.acquireIsolate();
-			try {
-				decryptedData = workflow.expression.getComplexParameterValue(
-					mockNode,
-					decryptedData as INodeParameters,
-					mode,
-					additionalKeys,
-					undefined,
-					undefined,
-					decryptedData,
-				) as ICredentialDataDecryptedObject;
-			} finally {
-				await workflow.expression.releaseIsolate();
-			}
-		}
-		return decryptedData;
-	}
-
-	async updateCredentials(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		const credentials = await this.getCredentials(nodeCredentials, type);
-		credentials.setData(data);
-		this.rowOf(nodeCredentials, type).store.save(credentials);
-	}
-
-	async updateCredentialsOauthTokenData(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		const credentials = await this.getCredentials(nodeCredentials, type);
-		credentials.updateData({ oauthTokenData: data.oauthTokenData });
-		this.rowOf(nodeCredentials, type).store.save(credentials);
-	}
+/**
+ * n8n's CredentialsHelper over `rows`, knowing `types`. The services it is built with are n8n's
+ * interfaces answered in memory: the credentials repository reads and writes the rows; credential
+ * types are the given classes; there are no overwrites, dynamic (per-user) credentials, external
+ * secrets, policies or AI gateway, as in a community install.
+ */
+export function n8nCredentialsHelper(types: ICredentialType[], rows: StoredCredentialRow[]): ICredentialsHelper {
+	const byName = new Map(types.map((type) => [type.name, type]));
+	const rowOf = (id: unknown) => rows.find((row) => row.id === id);
+	const credentialTypes = {
+		recognizes: (type: string) => byName.has(type),
+		getByName: (type: string) => {
+			const found = byName.get(type);
+			if (!found) throw new Error(`Unknown credential type ${type}`);
+			return found;
+		},
+		getSupportedNodes: () => [],
+		getParentTypes: (type: string) => byName.get(type)?.extends ?? [],
+	};
+	const credentialsRepository = {
+		async findOneByOrFail({ id, type }: { id: string; type: string }) {
+			const row = rowOf(id);
+			if (!row || row.type !== type) throw Object.assign(new Error('not found'), { name: 'EntityNotFoundError' });
+			return { id, name: row.name, type, data: row.store.encrypted, usageScope: 'project', isResolvable: false };
+		},
+		async update({ id }: { id: string }, { data }: { data: string }) {
+			const { store } = rowOf(id)!;
+			store.encrypted = data;
+			store.writes++;
+		},
+	};
+	const notInUse = {
+		applyOverwrite: (_type: string, data: ICredentialDataDecryptedObject) => data,
+		resolveIfNeeded: async (_details: unknown, data: ICredentialDataDecryptedObject) => ({ data, isDynamic: false }),
+		getEffectiveResolverId: () => undefined,
+		isExternalSecretsLicensed: () => false,
+		enforceCredentialDecrypt: async () => undefined,
+	};
+	const { CredentialsHelper } = runtime();
+	const helper = new CredentialsHelper(
+		credentialTypes,
+		notInUse,
+		credentialsRepository,
+		notInUse,
+		notInUse,
+		notInUse,
+		{ externalSecretsForProjects: false },
+		notInUse,
+		notInUse,
+	);
+	// Counts reads for the tests, then hands over to n8n's own method.
+	const getDecrypted = helper.getDecrypted.bind(helper);
+	helper.getDecrypted = async (...args: Parameters<ICredentialsHelper['getDecrypted']>) => {
+		rowOf(args[1].id)!.store.reads++;
+		return await getDecrypted(...args);
+	};
+	return helper;
 }

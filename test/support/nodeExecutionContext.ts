@@ -19,7 +19,7 @@ import type {
 } from 'n8n-workflow';
 
 import { executeContext } from './n8nCore';
-import { CredentialStore, N8nCredentialsHelper } from './n8nCredentialsHelper';
+import { CredentialStore, n8nCredentialsHelper } from './n8nCredentialsHelper';
 
 export { CredentialStore };
 
@@ -112,7 +112,7 @@ export function nodeRunner(nodeUnderTest: NodeUnderTest): NodeRunner {
 			// "On Error: Continue", as the editor saves it (BaseExecuteContext.continueOnFail reads it).
 			...(options.continueOnFail === true ? { onError: 'continueRegularOutput' as const } : {}),
 		};
-		const credentialsHelper = new N8nCredentialsHelper(
+		const credentialsHelper = n8nCredentialsHelper(
 			[credentialType],
 			[{ ...credential, type: credentialType.name, store }],
 		);
