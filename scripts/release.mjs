@@ -1,13 +1,18 @@
 // `npm run release -- <version>`: prepares a release locally, with no network.
 //   1. refuses unless the git work tree is clean and <version> is a plain semver above package.json's;
-//   2. sets the version in package.json, package-lock.json and each per-provider packages/*/package.json;
+//   2. sets the version in package.json and package-lock.json, and rewrites each per-provider manifest
+//      packages/n8n-nodes-<provider>/package.json exactly as `npm run build:packages` writes it for that
+//      version (the publish workflow refuses a tag whose committed manifests differ from the built ones);
 //   3. turns CHANGELOG.md's "## [Unreleased]" section into "## [<version>] - <date>" under a fresh, empty
 //      Unreleased heading (refusing if Unreleased is empty);
 //   4. commits "Release <version>" and makes the annotated tag v<version>.
-// Then `git push --follow-tags` starts .github/workflows/publish.yml, which publishes with provenance.
+// Then `git push --follow-tags` starts .github/workflows/publish.yml, which publishes the per-provider
+// packages with provenance.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { packageJson, PROVIDERS } from './packages/buildProviderPackages.mjs';
 
 const root = process.cwd();
 const fail = (message) => {
@@ -20,7 +25,8 @@ const version = process.argv[2];
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
 if (!version || !SEMVER.test(version)) fail('usage: npm run release -- <version>   (for example 0.2.0)');
 
-if (git('status', '--porcelain').trim() !== '') fail('the work tree has uncommitted changes; commit or stash them first');
+if (git('status', '--porcelain').trim() !== '')
+	fail('the work tree has uncommitted changes; commit or stash them first');
 if (git('tag', '--list', `v${version}`).trim() !== '') fail(`tag v${version} already exists`);
 
 const pkgPath = join(root, 'package.json');
@@ -28,7 +34,23 @@ const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
 const parts = (v) => SEMVER.exec(v).slice(1, 4).map(Number);
 const [a, b] = [parts(version), parts(pkg.version)];
 const newer = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-if (newer < 0 || (newer === 0 && version === pkg.version)) fail(`${version} is not above the current version ${pkg.version}`);
+if (newer < 0 || (newer === 0 && version === pkg.version))
+	fail(`${version} is not above the current version ${pkg.version}`);
+
+// The per-provider packages build:packages makes (a provider with a node) and their committed folders:
+// the same set, or the committed folders are out of step with the build.
+const published = PROVIDERS.filter((provider) => provider.node);
+const expected = published.map((provider) => `n8n-nodes-${provider.id}`).sort();
+const committed = existsSync(join(root, 'packages'))
+	? readdirSync(join(root, 'packages'))
+			.filter((name) => existsSync(join(root, 'packages', name, 'package.json')))
+			.sort()
+	: [];
+if (committed.join() !== expected.join()) {
+	fail(
+		`packages/ holds ${committed.join(', ') || 'nothing'} but build:packages writes ${expected.join(', ')}: run npm run build:packages and commit packages/`,
+	);
+}
 
 const changelogPath = join(root, 'CHANGELOG.md');
 const changelog = readFileSync(changelogPath, 'utf8');
@@ -38,17 +60,19 @@ if (unreleased[1].trim() === '') fail('the Unreleased section of CHANGELOG.md is
 const date = new Date().toISOString().slice(0, 10);
 writeFileSync(changelogPath, changelog.replace('## [Unreleased]\n', `## [Unreleased]\n\n## [${version}] - ${date}\n`));
 
-const providerManifests = existsSync(join(root, 'packages'))
-	? readdirSync(join(root, 'packages'))
-			.map((name) => join('packages', name, 'package.json'))
-			.filter((file) => existsSync(join(root, file)))
-	: [];
-for (const file of ['package.json', 'package-lock.json', ...providerManifests]) {
+for (const file of ['package.json', 'package-lock.json']) {
 	const path = join(root, file);
 	const json = JSON.parse(readFileSync(path, 'utf8'));
 	json.version = version;
 	if (file === 'package-lock.json' && json.packages?.['']) json.packages[''].version = version;
 	writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
+}
+// Same function and formatting as build:packages, from the bumped package.json.
+const providerManifests = [];
+for (const provider of published) {
+	const file = join('packages', `n8n-nodes-${provider.id}`, 'package.json');
+	writeFileSync(join(root, file), `${JSON.stringify(packageJson(provider, { ...pkg, version }), null, 2)}\n`);
+	providerManifests.push(file);
 }
 
 git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md', ...providerManifests);

@@ -1,119 +1,109 @@
-// n8n's community-package scan, run locally before publishing.
+// n8n's community-package scan, run locally (offline) on the per-provider packages before they are published.
 //
-// n8n vets a package with @n8n/scan-community-package (`analyzePackage`): it lints the provenance-attested
-// source checkout (package.json and nodes/, credentials/) and the published tarball (its compiled .js and
-// package.json) with @n8n/eslint-plugin-community-nodes' recommended rules plus eslint-plugin-n8n-nodes-base's
-// community, credentials and nodes rule sets, inline `eslint-disable` comments ignored; any error fails the
-// package. The published @n8n/scan-community-package 0.32.0 cannot run on its own (its CLI imports a
-// scanner.mjs the tarball does not contain), so this script builds the same lint from the same plugins.
+// n8n verifies a package with @n8n/scan-community-package's `analyzePackageByName`: it checks the npm
+// provenance, fetches the source checkout the provenance names, finds in it the package.json whose name is the
+// package's, and lints two legs with `analyzePackage`; any ESLint error fails the package:
+//   - source: that package.json's folder, with SOURCE_FILE_PATTERNS (package.json, nodes/, credentials/);
+//     for us, the committed folder packages/<name>/ (its package.json and links to the real sources);
+//   - tarball: the unpacked published tarball, with ['**/*.js', 'package.json'].
+// This script runs those two legs with n8n's own `analyzePackage` on what `npm run build:packages` built;
+// only the provenance and download steps, which need the published package, are left out.
 //
-//   node scripts/verify/scanPackage.mjs --pack [folder...]  # source leg + `npm pack` of the repository and of
-//                                                            # each folder given (e.g. dist-packages/*)
-//   node scripts/verify/scanPackage.mjs pkg.tgz dir/ ...    # source leg + tarballs or unpacked package folders
-//   source:<folder> as an argument adds a source leg on that folder (a per-provider package's committed
-//   folder in packages/, as n8n's scan finds it through the package's provenance)
+//   node scripts/verify/scanPackage.mjs               # every built package in dist-packages/
+//   node scripts/verify/scanPackage.mjs <package>...  # a package name (in dist-packages/) or a built folder
+//
+// Prints one line per leg and the scanner's findings on failure; exits 1 if any leg fails.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import tsParser from '@typescript-eslint/parser';
-import { ESLint } from 'eslint';
-import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import glob from 'fast-glob';
+// n8n's scanner, not a copy of it. Importing it makes a temporary folder and sets axios defaults; harmless here.
+import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
+// The scanner's own fast-glob, to count the files it lints exactly as it finds them.
+const glob = createRequire(import.meta.resolve('@n8n/scan-community-package/scanner/scanner.mjs'))('fast-glob');
 
-/** The source files the scan reads in a checkout, and the files it reads in a tarball. */
-export const SOURCE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
-export const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
+// eslint-plugin-n8n-nodes-base reads its own test fixtures when NODE_ENV is 'test' (Jest sets it).
+if (process.env.NODE_ENV === 'test') process.env.NODE_ENV = 'production';
 
-function scanConfig() {
-	return [
-		n8nCommunityNodesPlugin.configs.recommended,
-		{ rules: { 'no-console': 'error' } },
-		{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
-		{ files: ['package.json'], rules: { ...n8nNodesBase.configs.community.rules } },
-		{
-			files: ['**/credentials/**/*.ts'],
-			rules: {
-				...n8nNodesBase.configs.credentials.rules,
-				'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-				'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-			},
-		},
-		{
-			files: ['**/nodes/**/*.ts'],
-			rules: {
-				...n8nNodesBase.configs.nodes.rules,
-				'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
-				'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-				'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-			},
-		},
-		{ files: ['**/*.json', '**/*.ts'], languageOptions: { parser: tsParser } },
-	];
+/** One leg: `analyzePackage` on a folder, plus the number of files it lints (none is a failure: it proved nothing). */
+async function leg(folder, patterns) {
+	const files = glob.sync(patterns, { cwd: folder, ignore: ['node_modules/**', '**/package-lock.json'] }).length;
+	if (files === 0) return { passed: false, files, message: `no files matching ${patterns.join(', ')}` };
+	return { files, ...(await analyzePackage(folder, patterns)) };
 }
 
-/** Lints one package folder as the scan does; returns the findings (errors and warnings) as text. */
-export async function scanFolder(folder, patterns) {
-	const eslint = new ESLint({ cwd: folder, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: scanConfig() });
-	const files = glob.sync(patterns, { cwd: folder, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
-	if (files.length === 0) throw new Error(`no files to scan in ${folder}`);
-	const results = await eslint.lintFiles(files);
-	const errors = results.reduce((n, r) => n + r.errorCount, 0);
-	const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-	const report = errors + warnings > 0 ? await (await eslint.loadFormatter('stylish')).format(results) : '';
-	return { files: files.length, errors, warnings, report };
-}
-
-/** Unpacks a tarball into a temporary folder and scans it as the tarball leg does. */
-export async function scanTarball(tarball) {
-	const folder = mkdtempSync(join(tmpdir(), 'scan-'));
-	try {
-		const untar = spawnSync('tar', ['-xzf', resolve(tarball), '-C', folder, '--strip-components=1']);
-		if (untar.status !== 0) throw new Error(`tar failed on ${tarball}: ${untar.stderr}`);
-		return await scanFolder(folder, TARBALL_PATTERNS);
-	} finally {
-		rmSync(folder, { recursive: true, force: true });
-	}
-}
-
-/** `npm pack` of a package folder into a temporary folder; returns the tarball's path. */
-export function pack(folder, destination) {
-	const run = spawnSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: folder, encoding: 'utf8' });
+/** `npm pack` of a built package, unpacked as n8n unpacks the tarball it downloads; returns the folder. */
+function packAndUnpack(folder, work) {
+	const run = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: folder, encoding: 'utf8' });
 	if (run.status !== 0) throw new Error(`npm pack failed in ${folder}: ${run.stderr}`);
 	const [{ filename }] = JSON.parse(run.stdout);
-	return join(destination, filename);
+	const unpacked = join(work, filename.replace(/\.tgz$/, ''));
+	mkdirSync(unpacked);
+	const untar = spawnSync('tar', ['-xzf', join(work, filename), '-C', unpacked, '--strip-components=1'], {
+		encoding: 'utf8',
+	});
+	if (untar.status !== 0) throw new Error(`tar failed on ${filename}: ${untar.stderr}`);
+	return { tarball: filename, unpacked };
+}
+
+function builtFolders(args) {
+	const out = join(root, 'dist-packages');
+	if (args.length === 0) {
+		if (!existsSync(out)) throw new Error('dist-packages/ is missing: run npm run build:packages first');
+		return readdirSync(out).map((name) => join(out, name));
+	}
+	return args.map((arg) => {
+		const folder = existsSync(arg) && statSync(arg).isDirectory() ? resolve(arg) : join(out, arg);
+		if (!existsSync(join(folder, 'package.json')))
+			throw new Error(`${arg}: no built package there (npm run build:packages)`);
+		return folder;
+	});
 }
 
 async function main(args) {
-	const legs = [['source (repository)', () => scanFolder(root, SOURCE_PATTERNS)]];
-	let targets = args.filter((a) => a !== '--pack');
-	if (args.includes('--pack')) {
-		const destination = mkdtempSync(join(tmpdir(), 'pack-'));
-		const sources = targets.filter((t) => t.startsWith('source:'));
-		targets = [...sources, ...[root, ...targets.filter((t) => !sources.includes(t))].map((folder) => pack(folder, destination))];
+	const work = mkdtempSync(join(tmpdir(), 'scan-'));
+	let failed = 0;
+	const report = (ok, what, name, where, result) => {
+		if (!ok) failed++;
+		process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what.padEnd(7)} ${name}: ${where}, ${result.files} files\n`);
+		if (!ok) process.stdout.write(`${[result.message, result.details].filter(Boolean).join('\n')}\n`);
+	};
+	try {
+		for (const folder of builtFolders(args)) {
+			const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+			// Source leg: the committed packages/<name>/, which n8n finds in the checkout by its package.json's name.
+			const source = join(root, 'packages', name);
+			const sourceManifest = join(source, 'package.json');
+			const sourceName = existsSync(sourceManifest) ? JSON.parse(readFileSync(sourceManifest, 'utf8')).name : undefined;
+			if (sourceName !== name) {
+				report(false, 'source', name, relative(root, source), {
+					files: 0,
+					message: `${relative(root, sourceManifest)} is missing or names another package: n8n would find no source for ${name}`,
+				});
+			} else {
+				const result = await leg(source, SOURCE_FILE_PATTERNS);
+				report(result.passed, 'source', name, relative(root, source), result);
+			}
+			// Tarball leg: what npm publish would upload.
+			const { tarball, unpacked } = packAndUnpack(folder, work);
+			const result = await leg(unpacked, TARBALL_FILE_PATTERNS);
+			report(result.passed, 'tarball', name, tarball, result);
+		}
+	} finally {
+		rmSync(work, { recursive: true, force: true });
 	}
-	for (const source of targets.filter((t) => t.startsWith('source:'))) {
-		const folder = resolve(source.slice('source:'.length));
-		legs.push([`source ${folder}`, () => scanFolder(folder, SOURCE_PATTERNS)]);
-	}
-	targets = targets.filter((t) => !t.startsWith('source:'));
-	for (const target of targets) {
-		legs.push([target, () => (statSync(target).isDirectory() ? scanFolder(resolve(target), TARBALL_PATTERNS) : scanTarball(target))]);
-	}
-	let findings = 0;
-	for (const [name, scan] of legs) {
-		const result = await scan();
-		findings += result.errors + result.warnings;
-		process.stdout.write(`${result.errors + result.warnings === 0 ? 'ok  ' : 'FAIL'} ${name}: ${result.files} files, ${result.errors} errors, ${result.warnings} warnings\n${result.report}`);
-	}
-	process.exit(findings === 0 ? 0 : 1);
+	return failed;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	await main(process.argv.slice(2));
+try {
+	process.exit((await main(process.argv.slice(2))) === 0 ? 0 : 1);
+} catch (error) {
+	process.stderr.write(`scan: ${error.message}\n`);
+	process.exit(1);
 }

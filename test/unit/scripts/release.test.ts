@@ -5,13 +5,19 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'release.mjs');
+// The per-provider packages npm run build:packages writes (a provider with a node).
+const PACKAGES = ['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura'];
+const manifest = (dir: string, name: string) => join(dir, 'packages', name, 'package.json');
 
 /** A throw-away git repository holding copies of the files the release script edits. */
 function scratchRepository(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'release-'));
-	for (const file of ['package.json', 'package-lock.json', 'CHANGELOG.md']) copyFileSync(join(ROOT, file), join(dir, file));
-	mkdirSync(join(dir, 'packages', 'n8n-nodes-satellite'), { recursive: true });
-	copyFileSync(join(ROOT, 'packages', 'n8n-nodes-satellite', 'package.json'), join(dir, 'packages', 'n8n-nodes-satellite', 'package.json'));
+	for (const file of ['package.json', 'package-lock.json', 'CHANGELOG.md'])
+		copyFileSync(join(ROOT, file), join(dir, file));
+	for (const name of PACKAGES) {
+		mkdirSync(join(dir, 'packages', name), { recursive: true });
+		copyFileSync(manifest(ROOT, name), manifest(dir, name));
+	}
 	const git = (...args: string[]) => execFileSync('git', args, { cwd: dir });
 	git('init', '-q');
 	git('config', 'user.email', 'release@test.invalid');
@@ -19,6 +25,17 @@ function scratchRepository(): string {
 	git('add', '.');
 	git('commit', '-q', '-m', 'start');
 	return dir;
+}
+
+/** The package.json `npm run build:packages` writes for one package, from the package.json in `dir`. */
+function builtManifest(dir: string, name: string): string {
+	const build = join(ROOT, 'scripts', 'packages', 'buildProviderPackages.mjs');
+	const code = `import { readFileSync } from 'node:fs';
+		import { packageJson, PROVIDERS } from ${JSON.stringify(build)};
+		const provider = PROVIDERS.find((p) => 'n8n-nodes-' + p.id === ${JSON.stringify(name)});
+		const combined = JSON.parse(readFileSync('package.json', 'utf8'));
+		process.stdout.write(JSON.stringify(packageJson(provider, combined), null, 2) + '\\n');`;
+	return execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8' });
 }
 
 const release = (dir: string, ...args: string[]) =>
@@ -42,7 +59,11 @@ describe('npm run release -- <version>', () => {
 		expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version).toBe(next);
 		const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
 		expect([lock.version, lock.packages[''].version]).toEqual([next, next]);
-		expect(JSON.parse(readFileSync(join(dir, 'packages', 'n8n-nodes-satellite', 'package.json'), 'utf8')).version).toBe(next);
+		// Each per-provider manifest is exactly what build:packages writes from the bumped package.json.
+		for (const name of PACKAGES) {
+			expect(readFileSync(manifest(dir, name), 'utf8')).toBe(builtManifest(dir, name));
+			expect(JSON.parse(readFileSync(manifest(dir, name), 'utf8')).version).toBe(next);
+		}
 		const changelog = readFileSync(join(dir, 'CHANGELOG.md'), 'utf8');
 		expect(changelog).toContain(`## [Unreleased]\n\n## [${next}] - ${new Date().toISOString().slice(0, 10)}\n`);
 		expect(gitOut(dir, 'log', '-1', '--format=%s')).toBe(`Release ${next}`);
@@ -50,7 +71,10 @@ describe('npm run release -- <version>', () => {
 		expect(gitOut(dir, 'status', '--porcelain')).toBe('');
 
 		// The next release refuses an empty Unreleased section.
-		const again = release(dir, next.replace(/\d+$/, (patch) => String(Number(patch) + 1)));
+		const again = release(
+			dir,
+			next.replace(/\d+$/, (patch) => String(Number(patch) + 1)),
+		);
 		expect(again.status).toBe(1);
 		expect(again.stderr).toMatch(/Unreleased section .* is empty/);
 	});
@@ -66,5 +90,17 @@ describe('npm run release -- <version>', () => {
 		expect(release(dir).stderr).toMatch(/usage/);
 		expect(gitOut(dir, 'tag')).toBe('');
 		expect(gitOut(dir, 'log', '--format=%s')).toBe('start');
+	});
+
+	it('refuses when packages/ does not hold exactly the packages build:packages writes', () => {
+		const current = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
+		const next = current.replace(/\d+$/, (patch) => String(Number(patch) + 1));
+		execFileSync('git', ['rm', '-q', manifest(dir, 'n8n-nodes-viafoura')], { cwd: dir });
+		execFileSync('git', ['commit', '-q', '-m', 'drop viafoura'], { cwd: dir });
+		const run = release(dir, next);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toMatch(/run npm run build:packages and commit packages\//);
+		expect(gitOut(dir, 'status', '--porcelain')).toBe('');
+		expect(gitOut(dir, 'tag')).toBe('');
 	});
 });
