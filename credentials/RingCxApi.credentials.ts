@@ -9,14 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { RINGCX_API_ROOTS, RINGCX_TOKEN_HEADER, ringCxLifecycle, ringCxToken } from '../providers/ringcx/client';
-import {
-	authenticateWithToken,
-	baseUrlExpression,
-	renewToken,
-	textField,
-	tokenCacheProperties,
-} from '../tokenLifecycle';
+import { RINGCX_API_ROOTS, ringCx } from '../providers/ringcx/client';
+import { authenticateWith, baseUrlExpression, preAuthenticate, tokenCacheProperties } from '../tokenLifecycle';
 
 export class RingCxApi implements ICredentialType {
 	name = 'ringCxApi';
@@ -28,7 +22,7 @@ export class RingCxApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/ringcx.md';
 
 	properties: INodeProperties[] = [
-		...tokenCacheProperties(ringCxLifecycle, 'Session Token'),
+		...tokenCacheProperties(ringCx.lifecycle, 'Session Token'),
 		{
 			displayName: 'Server',
 			name: 'server',
@@ -105,11 +99,10 @@ export class RingCxApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		if (textField(credentials, 'authMethod') !== 'password') return {};
-		return await renewToken(this.helpers, credentials, ringCxLifecycle);
+		return await preAuthenticate(this.helpers, credentials, ringCx);
 	}
 
-	authenticate: IAuthenticate = authenticateWithToken(RINGCX_TOKEN_HEADER, ringCxToken);
+	authenticate: IAuthenticate = authenticateWith(ringCx);
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -9,8 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { satelliteLifecycle, satelliteToken } from '../providers/satellite/client';
-import { authenticateWithToken, baseUrlExpression, renewToken, tokenCacheProperties } from '../tokenLifecycle';
+import { satellite } from '../providers/satellite/client';
+import { authenticateWith, baseUrlExpression, preAuthenticate, tokenCacheProperties } from '../tokenLifecycle';
 
 export class SatelliteApi implements ICredentialType {
 	name = 'satelliteApi';
@@ -22,7 +22,7 @@ export class SatelliteApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/satellite.md';
 
 	properties: INodeProperties[] = [
-		...tokenCacheProperties(satelliteLifecycle),
+		...tokenCacheProperties(satellite.lifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -89,10 +89,10 @@ export class SatelliteApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await renewToken(this.helpers, credentials, satelliteLifecycle);
+		return await preAuthenticate(this.helpers, credentials, satellite);
 	}
 
-	authenticate: IAuthenticate = authenticateWithToken('Authorization', satelliteToken);
+	authenticate: IAuthenticate = authenticateWith(satellite);
 
 	/**
 	 * The only documented call that takes a token is /otp/send. Sent without a body it sends no

@@ -9,8 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { VIAFOURA_PRODUCTION_URL, viafouraLifecycle, viafouraToken } from '../providers/viafoura/client';
-import { authenticateWithToken, baseUrlExpression, renewToken, tokenCacheProperties } from '../tokenLifecycle';
+import { VIAFOURA_PRODUCTION_URL, viafoura } from '../providers/viafoura/client';
+import { authenticateWith, baseUrlExpression, preAuthenticate, tokenCacheProperties } from '../tokenLifecycle';
 
 export class ViafouraApi implements ICredentialType {
 	name = 'viafouraApi';
@@ -22,7 +22,7 @@ export class ViafouraApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-token-auth/n8n-nodes-token-auth/blob/main/docs/viafoura.md';
 
 	properties: INodeProperties[] = [
-		...tokenCacheProperties(viafouraLifecycle),
+		...tokenCacheProperties(viafoura.lifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -53,10 +53,10 @@ export class ViafouraApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await renewToken(this.helpers, credentials, viafouraLifecycle);
+		return await preAuthenticate(this.helpers, credentials, viafoura);
 	}
 
-	authenticate: IAuthenticate = authenticateWithToken('Authorization', viafouraToken);
+	authenticate: IAuthenticate = authenticateWith(viafoura);
 
 	/**
 	 * The same empty-session logout as the life cycle's `isAccepted`: the status decides, whatever the body says.

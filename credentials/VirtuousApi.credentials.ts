@@ -9,15 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { VIRTUOUS_BASE_URL, virtuousBearerToken, virtuousLifecycle } from '../providers/virtuous/client';
-import {
-	authenticateWithToken,
-	baseUrlExpression,
-	renewToken,
-	requiredField,
-	textField,
-	tokenCacheProperties,
-} from '../tokenLifecycle';
+import { VIRTUOUS_BASE_URL, virtuous } from '../providers/virtuous/client';
+import { authenticateWith, baseUrlExpression, preAuthenticate, tokenCacheProperties } from '../tokenLifecycle';
 
 export class VirtuousApi implements ICredentialType {
 	name = 'virtuousApi';
@@ -35,7 +28,7 @@ export class VirtuousApi implements ICredentialType {
 	};
 
 	properties: INodeProperties[] = [
-		...tokenCacheProperties(virtuousLifecycle),
+		...tokenCacheProperties(virtuous.lifecycle),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -103,15 +96,10 @@ export class VirtuousApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		if (textField(credentials, 'authMethod') === 'password') {
-			return await renewToken(this.helpers, credentials, virtuousLifecycle);
-		}
-		// An API key needs no token trip; an empty one is named here rather than sent.
-		requiredField(credentials, 'apiKey', 'API Key', virtuousLifecycle.provider);
-		return {};
+		return await preAuthenticate(this.helpers, credentials, virtuous);
 	}
 
-	authenticate: IAuthenticate = authenticateWithToken('Authorization', virtuousBearerToken);
+	authenticate: IAuthenticate = authenticateWith(virtuous);
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -30,10 +30,10 @@ function withItemIndex(error: unknown, itemIndex: number, node: ReturnType<IExec
  * A failing item either stops the node with an error naming the item, or, with "Continue On
  * Fail", becomes an output item carrying `error` while every other item goes on.
  *
- * With a concurrency above 1 the first item runs alone and the others follow, that many at once:
- * a credential that has no token yet fetches it once, for the first item, instead of once per
- * item in flight. Items in flight start a few per turn of the event loop (ItemStarts), so the
- * requests they send overlap with the provider's answers instead of leaving in clumps.
+ * With a concurrency above 1, that many items run at once (a credential that has no token yet gets
+ * one token request for all of them: tokenLifecycle/renewalInFlight.ts). Items in flight start a
+ * few per turn of the event loop (ItemStarts), so the requests they send overlap with the
+ * provider's answers instead of leaving in clumps.
  */
 export async function executePerItem(
 	context: IExecuteFunctions,
@@ -65,10 +65,6 @@ export async function executePerItem(
 			if (!mayStartAnother()) break;
 			await runItem(next++);
 		}
-	}
-	if (concurrency > 1 && itemCount > 1) {
-		next = 1;
-		await runItem(0);
 	}
 	await Promise.all(Array.from({ length: Math.min(concurrency, itemCount) }, async () => await worker()));
 	if (signal?.aborted === true) {

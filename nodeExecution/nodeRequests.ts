@@ -1,6 +1,4 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import { SharedPause } from './providerRetries';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /**
  * Items sent at once by default, measured with `npm run bench` (docs/performance.md). n8n's HTTP
@@ -8,7 +6,8 @@ import { SharedPause } from './providerRetries';
  * spends about 1 ms, so it needs enough requests in flight to cover the provider's latency: at 20 ms,
  * 50 at once take 1,000 items barely longer than at 0 ms (20 at once took 1.5x as long), and at 200 ms
  * they are as fast as the HTTP Request node (40 were 1.12x slower). Starts are spread over the event
- * loop's turns (ItemStarts) rather than fired together, and a 429 pauses every item (SharedPause).
+ * loop's turns (ItemStarts) rather than fired together, and a 429 pauses every call to the provider
+ * (requestEngine/pacing.ts).
  */
 export const DEFAULT_CONCURRENCY = 50;
 
@@ -23,7 +22,7 @@ export function concurrencyProperty(provider: string): INodeProperties {
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_CONCURRENCY,
-		description: `How many items are sent to ${provider} at the same time. Output items keep the order of the input items. The first item goes alone, so a credential without a token fetches it once; when ${provider} answers "too many requests", every item waits as long as it asks.`,
+		description: `How many items are sent to ${provider} at the same time. Output items keep the order of the input items. Items that need a token at the same moment share one token request; when ${provider} answers "too many requests", every item waits as long as it asks.`,
 	};
 }
 
@@ -55,8 +54,6 @@ export interface NodeRequestSettings {
 	timeout: number;
 	/** Ends every request of the execution when the user stops it. */
 	abortSignal?: AbortSignal;
-	/** A 429's Retry-After, kept by every item of the execution. */
-	pause: SharedPause;
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
@@ -77,22 +74,5 @@ export function readNodeRequestSettings(context: IExecuteFunctions): NodeRequest
 		concurrency: positiveNumber(context.getNodeParameter('concurrency', 0, DEFAULT_CONCURRENCY), DEFAULT_CONCURRENCY),
 		timeout: positiveNumber(options?.timeout, DEFAULT_TIMEOUT_MS),
 		abortSignal: typeof cancelSignal === 'function' ? cancelSignal.call(context) : undefined,
-		pause: new SharedPause(),
-	};
-}
-
-/**
- * The node's credential, read once per execution and handed to every item's request. n8n writes a
- * renewed token into this one object, so items in flight and all later ones use the one replacement
- * instead of each reading, decrypting and renewing their own.
- */
-export function sharedCredentials(context: IExecuteFunctions, type: string): () => Promise<ICredentialsDecrypted> {
-	let shared: Promise<ICredentialsDecrypted> | undefined;
-	return async () => {
-		shared ??= context.getCredentials(type).then((data) => {
-			const { id, name } = context.getNode().credentials?.[type] ?? {};
-			return { id: id ?? '', name: name ?? '', type, data };
-		});
-		return await shared;
 	};
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { TokenLifecycleError } from './tokenLifecycleError';
+import { ProviderError } from '../requestEngine';
 
 /** A credential field as trimmed text; `''` when empty or absent. */
 export function textField(credentials: ICredentialDataDecryptedObject, name: string): string {
@@ -19,13 +19,13 @@ export function requiredField(
 ): string {
 	const value = textField(credentials, name);
 	if (value === '') {
-		throw new TokenLifecycleError(
+		throw new ProviderError(
 			`The ${provider} credential's "${label}" is empty`,
 			`Fill in "${label}" in the credential and save it.`,
 		);
 	}
 	if (value.length > MAX_INPUT_LENGTH) {
-		throw new TokenLifecycleError(
+		throw new ProviderError(
 			`The ${provider} credential's "${label}" is longer than ${MAX_INPUT_LENGTH} characters`,
 			`Check "${label}" in the credential: it looks pasted twice or from the wrong place.`,
 		);
@@ -61,13 +61,13 @@ export function baseUrlField(
 	const value = withoutTrailingSlashes(requiredField(credentials, name, label, provider));
 	const parsed = URL.canParse(value) ? new URL(value) : undefined;
 	if (!parsed) {
-		throw new TokenLifecycleError(
+		throw new ProviderError(
 			`The ${provider} credential's "${label}" is not a valid URL`,
 			'Use a full address such as https://api.example.com.',
 		);
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new TokenLifecycleError(`The ${provider} credential's "${label}" must start with https:// or http://`);
+		throw new ProviderError(`The ${provider} credential's "${label}" must start with https:// or http://`);
 	}
 	return value;
 }

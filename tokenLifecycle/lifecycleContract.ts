@@ -4,11 +4,13 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { HttpHelpers } from './httpExchange';
-import type { TokenLifecycleError } from './tokenLifecycleError';
+import type { HttpAnswer, ProviderCall, ProviderError } from '../requestEngine';
 
 /** The hidden field where a lifecycle with `refresh` keeps the refresh token. */
 export const REFRESH_TOKEN_FIELD = 'refreshToken';
+
+/** Sends a call through the request engine, with the settings of whoever asked for the token. */
+export type SendCall = (call: ProviderCall) => Promise<HttpAnswer>;
 
 /** What a provider's credential tells the shared life cycle. */
 export interface TokenLifecycle {
@@ -41,11 +43,11 @@ export interface TokenLifecycle {
 	 * Providers where getting a token has side effects (a minted permanent token, a texted code)
 	 * need this; for the others a fresh token is as cheap as the check.
 	 */
-	isAccepted?(helpers: HttpHelpers, token: string, credentials: ICredentialDataDecryptedObject): Promise<boolean>;
+	isAccepted?(send: SendCall, token: string, credentials: ICredentialDataDecryptedObject): Promise<boolean>;
 	/** Trades the stored refresh token for new tokens; `undefined` when there is none or it was refused. */
-	refresh?(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
+	refresh?(send: SendCall, credentials: ICredentialDataDecryptedObject): Promise<IDataObject | undefined>;
 	/** Gets a token from the user's login: the step that may mint, text a code, or count a failed login. */
-	acquire(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
+	acquire(send: SendCall, credentials: ICredentialDataDecryptedObject): Promise<IDataObject>;
 	/** For a provider whose sign-in can text a verification code. */
 	twoFactor?: {
 		/** Whether the user typed a verification code into the credential. */
@@ -53,6 +55,6 @@ export interface TokenLifecycle {
 		/** Whether an earlier sign-in of this login needed a code (saved in the credential). */
 		knownToNeedCode(credentials: ICredentialDataDecryptedObject): boolean;
 		/** The error for a run that needs a token while a texted code can still be entered. */
-		waitingForCode(sentAt: Date, nextCodeAt: Date): TokenLifecycleError;
+		waitingForCode(sentAt: Date, nextCodeAt: Date): ProviderError;
 	};
 }

@@ -1,5 +1,4 @@
-import type { HttpAnswer } from './httpExchange';
-import { TokenLifecycleError } from './tokenLifecycleError';
+import { ProviderError, type HttpAnswer } from '../requestEngine';
 
 export interface IssuedToken {
 	accessToken: string;
@@ -30,7 +29,7 @@ export function readOAuthToken(provider: string, answer: HttpAnswer): IssuedToke
 	const body = answer.body as Record<string, unknown> | undefined;
 	const accessToken = body?.access_token;
 	if (typeof accessToken !== 'string' || accessToken === '') {
-		throw new TokenLifecycleError(
+		throw new ProviderError(
 			`${provider} answered the token request without an access token (HTTP ${answer.statusCode})`,
 		);
 	}

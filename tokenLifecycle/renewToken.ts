@@ -5,9 +5,9 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { HttpHelpers } from './httpExchange';
+import { ProviderError, callProvider, plainTransport, settingsFor, type HttpHelpers } from '../requestEngine';
 import { newerIssuedToken, rememberIssuedToken } from './issuedTokenMemory';
-import type { TokenLifecycle } from './lifecycleContract';
+import type { SendCall, TokenLifecycle } from './lifecycleContract';
 import { hasExpired } from './oauthTokenResponse';
 import { shareRenewalInFlight } from './renewalInFlight';
 import { fingerprintSignIn, type SignIn } from './signInFingerprint';
@@ -20,10 +20,9 @@ import {
 	rememberRefusal,
 	rememberedRefusal,
 } from './signInMemory';
-import { TokenLifecycleError } from './tokenLifecycleError';
 
-function rotatedElsewhere(provider: string): TokenLifecycleError {
-	return new TokenLifecycleError(
+function rotatedElsewhere(provider: string): ProviderError {
+	return new ProviderError(
 		`${provider} refused the saved refresh token`,
 		'Another n8n process (such as a queue-mode worker) may have renewed it a moment ago: run the workflow again and it uses the renewed token. If the refresh token is still refused a minute from now, the credential signs in again.',
 	);
@@ -31,7 +30,7 @@ function rotatedElsewhere(provider: string): TokenLifecycleError {
 
 /** The sign-in itself, unless a code texted for this login can still be entered. */
 async function signInUnlessCodeAwaited(
-	helpers: HttpHelpers,
+	send: SendCall,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
@@ -40,15 +39,15 @@ async function signInUnlessCodeAwaited(
 	const awaited = codeEntered ? undefined : awaitedCode(signIn.login);
 	if (awaited !== undefined && lifecycle.twoFactor)
 		throw lifecycle.twoFactor.waitingForCode(awaited.sentAt, awaited.nextCodeAt);
-	return await lifecycle.acquire(helpers, credentials).catch((error: unknown) => {
-		if (error instanceof TokenLifecycleError && error.outcome === 'codeSent') rememberCodeSent(signIn.login);
+	return await lifecycle.acquire(send, credentials).catch((error: unknown) => {
+		if (error instanceof ProviderError && error.outcome === 'codeSent') rememberCodeSent(signIn.login);
 		throw error;
 	});
 }
 
 /** Keeps the cached token if the provider still accepts it, else refreshes it, else signs in. */
 async function keepRefreshOrSignIn(
-	helpers: HttpHelpers,
+	send: SendCall,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
@@ -58,7 +57,7 @@ async function keepRefreshOrSignIn(
 	if (signIn.heldToken !== '' && lifecycle.isAccepted) {
 		const expiredByClock = lifecycle.expiresAtField !== undefined && hasExpired(credentials[lifecycle.expiresAtField]);
 		// We are called after a failed request, which is not always a rejected token: keep a good one.
-		if (!expiredByClock && (await lifecycle.isAccepted(helpers, signIn.heldToken, credentials))) return {};
+		if (!expiredByClock && (await lifecycle.isAccepted(send, signIn.heldToken, credentials))) return {};
 	}
 	if (lifecycle.refresh && signIn.heldRefreshToken !== '') {
 		// Whether a sign-in would text a code now: the login needs one and none is entered.
@@ -69,7 +68,7 @@ async function keepRefreshOrSignIn(
 		// Refused moments ago: do not ask again, and do not text a code either.
 		const refusedBefore = sendsCode && refreshTokenRefusedBefore(signIn.login, signIn.heldRefreshToken);
 		if (!refusedBefore) {
-			const refreshed = await lifecycle.refresh(helpers, credentials);
+			const refreshed = await lifecycle.refresh(send, credentials);
 			if (refreshed !== undefined) return refreshed;
 		}
 		// A refusal within a minute is most likely another process's rotation: fail rather than text the user.
@@ -77,17 +76,17 @@ async function keepRefreshOrSignIn(
 			throw rotatedElsewhere(lifecycle.provider);
 		}
 	}
-	return await signInUnlessCodeAwaited(helpers, credentials, lifecycle, signIn);
+	return await signInUnlessCodeAwaited(send, credentials, lifecycle, signIn);
 }
 
 /** `keepRefreshOrSignIn`, and what the process learns from it: a new token, a used code, a refusal. */
 async function renewAndRemember(
-	helpers: HttpHelpers,
+	send: SendCall,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
 	signIn: SignIn,
 ): Promise<IDataObject> {
-	return await keepRefreshOrSignIn(helpers, credentials, lifecycle, signIn)
+	return await keepRefreshOrSignIn(send, credentials, lifecycle, signIn)
 		.then((fields) => {
 			if (fields[lifecycle.tokenField] === undefined) return fields;
 			const saved =
@@ -99,7 +98,7 @@ async function renewAndRemember(
 			return saved;
 		})
 		.catch((error: unknown) => {
-			if (error instanceof TokenLifecycleError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
+			if (error instanceof ProviderError && error.outcome === 'refusal') rememberRefusal(signIn.attempt, error);
 			throw error;
 		});
 }
@@ -111,11 +110,24 @@ async function renewAndRemember(
  * the stored credential: a new token (with its owner's fingerprint), a rotated refresh token, a
  * cleared one-time code, or nothing when the cached token is still good.
  *
- * What it remembers in the process (see signInMemory.ts): a refused login is not tried again, a
- * texted code is not followed by another, and a token it got is handed to copies that hold none or
- * the one it replaced, so a batch signs in once.
+ * Its token requests go through the request engine with the settings of the node that sent the
+ * request (its Timeout, the execution's Stop; see requestEngine/callSettings.ts), or the credential
+ * defaults. What it remembers in the process (see signInMemory.ts): a refused login is not tried
+ * again, a texted code is not followed by another, and a token it got is handed to copies that hold
+ * none or the one it replaced, so a batch signs in once. Every error it throws is marked `signIn`.
  */
 export async function renewToken(
+	helpers: HttpHelpers,
+	credentials: ICredentialDataDecryptedObject,
+	lifecycle: TokenLifecycle,
+): Promise<IDataObject> {
+	return await renewFor(helpers, credentials, lifecycle).catch((error: unknown) => {
+		if (error instanceof ProviderError) error.signIn = true;
+		throw error;
+	});
+}
+
+async function renewFor(
 	helpers: HttpHelpers,
 	credentials: ICredentialDataDecryptedObject,
 	lifecycle: TokenLifecycle,
@@ -125,9 +137,13 @@ export async function renewToken(
 	const refused = rememberedRefusal(signIn.attempt);
 	if (refused !== undefined) throw refused;
 
+	const transport = plainTransport(helpers, lifecycle.provider);
 	const fields =
 		newerIssuedToken(signIn, lifecycle) ??
-		(await shareRenewalInFlight(signIn, async () => await renewAndRemember(helpers, credentials, lifecycle, signIn)));
+		(await shareRenewalInFlight(signIn, settingsFor(credentials), async (settings) => {
+			const send: SendCall = async (call) => await callProvider(transport, call, settings);
+			return await renewAndRemember(send, credentials, lifecycle, signIn);
+		}));
 	// Into the copy at once: a node that shares one copy among its items finds the new token there.
 	if (fields[lifecycle.tokenField] !== undefined) Object.assign(credentials, fields);
 	return fields;

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { BoundedMemory } from './boundedMemory';
 import { fingerprintOf } from './signInFingerprint';
-import type { TokenLifecycleError } from './tokenLifecycleError';
+import type { ProviderError } from '../requestEngine';
 
 /** A refused password, key or code is not tried again for this long (unless the inputs change). */
 export const REFUSAL_MEMORY_MS = 15 * 60_000;
@@ -39,18 +39,18 @@ export interface IssuedTokens {
 	replaced: Set<string>;
 }
 
-const refusals = new BoundedMemory<TokenLifecycleError>(SIGN_IN_MEMORY_CAP);
+const refusals = new BoundedMemory<ProviderError>(SIGN_IN_MEMORY_CAP);
 const codeWaits = new BoundedMemory<{ sentAt: number }>(SIGN_IN_MEMORY_CAP);
 const refusedRefreshTokens = new BoundedMemory<{ firstRefusedAt: number }>(SIGN_IN_MEMORY_CAP);
 /** Read and written only by issuedTokenMemory.ts; here so that one call clears every memory. */
 export const issuedTokens = new BoundedMemory<IssuedTokens>(SIGN_IN_MEMORY_CAP);
 
 /** The provider refused this attempt (see `SignIn.attempt`): the same error is thrown without asking again. */
-export function rememberRefusal(attempt: string, error: TokenLifecycleError, now: number = Date.now()): void {
+export function rememberRefusal(attempt: string, error: ProviderError, now: number = Date.now()): void {
 	refusals.remember(attempt, error, REFUSAL_MEMORY_MS, now);
 }
 
-export function rememberedRefusal(attempt: string, now: number = Date.now()): TokenLifecycleError | undefined {
+export function rememberedRefusal(attempt: string, now: number = Date.now()): ProviderError | undefined {
 	return refusals.recall(attempt, now);
 }
 

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { HttpAnswer } from './httpExchange';
+import type { HttpAnswer } from '../requestEngine';
 import { readOAuthToken } from './oauthTokenResponse';
 import { REFRESH_TOKEN_FIELD, type TokenLifecycle } from './lifecycleContract';
 

@@ -7,8 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
+import { runNodeOperation } from '../../nodeExecution/router';
+import { ringCx } from '../../providers/ringcx/client';
 import * as apiToken from './actions/apiToken';
-import { router } from './actions/router';
 import * as user from './actions/user';
 
 export class RingCx implements INodeType {
@@ -45,6 +46,6 @@ export class RingCx implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runNodeOperation(this, ringCx, { apiToken: apiToken.operations, user: user.operations });
 	}
 }

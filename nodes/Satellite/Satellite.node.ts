@@ -7,8 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
+import { runNodeOperation } from '../../nodeExecution/router';
+import { satellite } from '../../providers/satellite/client';
 import * as otp from './actions/otp';
-import { router } from './actions/router';
 
 export class Satellite implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,6 +41,6 @@ export class Satellite implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runNodeOperation(this, satellite, { otp: otp.operations });
 	}
 }

@@ -7,7 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { concurrencyProperty, requestOptionsProperty } from '../../nodeExecution/nodeRequests';
-import { router } from './actions/router';
+import { runNodeOperation } from '../../nodeExecution/router';
+import { viafoura } from '../../providers/viafoura/client';
 import * as session from './actions/session';
 
 export class Viafoura implements INodeType {
@@ -40,6 +41,6 @@ export class Viafoura implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runNodeOperation(this, viafoura, { session: session.operations });
 	}
 }

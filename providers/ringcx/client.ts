@@ -1,20 +1,15 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { ProviderEndpoint } from '../../nodeExecution/providerRequest';
+import { ProviderError, describeProviderAnswer, inputsRejected, isSuccess } from '../../requestEngine';
 import {
-	TokenLifecycleError,
 	baseUrlField,
-	describeProviderAnswer,
-	sendAuthenticationRequest,
-	inputsRejected,
-	isSuccess,
 	isTokenAccepted,
-	pastedOrSignedInToken,
 	requiredField,
 	textField,
-	type HttpHelpers,
+	type SendCall,
 	type TokenLifecycle,
 } from '../../tokenLifecycle';
+import type { Provider } from '../provider';
 
 const PROVIDER = 'RingCX';
 
@@ -27,17 +22,13 @@ export const RINGCX_API_ROOTS = {
 } as const;
 
 /** The API root (ending in `/api`, no trailing slash) the credential points at: a listed portal or its own. */
-export const ringCxEndpoint: ProviderEndpoint = {
-	provider: PROVIDER,
-	credentialType: 'ringCxApi',
-	baseUrl(credentials) {
-		const server = textField(credentials, 'server') || 'vacd';
-		if (server === 'custom') return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
-		const root = RINGCX_API_ROOTS[server as keyof typeof RINGCX_API_ROOTS];
-		if (!root) throw new TokenLifecycleError(`The ${PROVIDER} credential's "Server" is not one of the listed portals`);
-		return root;
-	},
-};
+function apiRoot(credentials: ICredentialDataDecryptedObject): string {
+	const server = textField(credentials, 'server') || 'vacd';
+	if (server === 'custom') return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
+	const root = RINGCX_API_ROOTS[server as keyof typeof RINGCX_API_ROOTS];
+	if (!root) throw new ProviderError(`The ${PROVIDER} credential's "Server" is not one of the listed portals`);
+	return root;
+}
 
 /** The minting endpoint answers the bare token; accept it as text, a JSON string, or a JSON object. */
 function readMintedToken(body: unknown): string | undefined {
@@ -51,12 +42,14 @@ function readMintedToken(body: unknown): string | undefined {
 	return undefined;
 }
 
-async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, password: string): Promise<string> {
-	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
+async function logIn(send: SendCall, root: string, username: string, password: string): Promise<string> {
+	const answer = await send({
+		provider: PROVIDER,
 		method: 'POST',
-		url: `${apiRoot}/v1/auth/login`,
-		body: { encoding: 'form', fields: { username, password } },
-		safeToRepeat: true,
+		url: `${root}/v1/auth/login`,
+		body: { form: { username, password } },
+		// A login makes a short-lived auth token, nothing that lasts.
+		repeat: 'safe',
 	});
 	if (answer.statusCode === 401 || answer.statusCode === 403) {
 		throw inputsRejected(
@@ -68,20 +61,19 @@ async function logIn(helpers: HttpHelpers, apiRoot: string, username: string, pa
 	}
 	const authToken = (answer.body as { authToken?: unknown } | undefined)?.authToken;
 	if (!isSuccess(answer) || typeof authToken !== 'string' || authToken === '') {
-		throw new TokenLifecycleError(
-			`${PROVIDER} login failed (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-		);
+		throw new ProviderError(`${PROVIDER} login failed (${describeProviderAnswer(answer.statusCode, answer.body)})`);
 	}
 	return authToken;
 }
 
 /** The user's permanent tokens, oldest first (the order RingCX lists them in). */
-async function permanentTokens(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string[]> {
-	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
+async function permanentTokens(send: SendCall, root: string, authToken: string): Promise<string[]> {
+	const answer = await send({
+		provider: PROVIDER,
 		method: 'GET',
-		url: `${apiRoot}/v1/admin/token`,
+		url: `${root}/v1/admin/token`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
-		safeToRepeat: true,
+		repeat: 'safe',
 	});
 	if (!isSuccess(answer) || !Array.isArray(answer.body)) return [];
 	return answer.body.filter((token): token is string => typeof token === 'string' && token !== '');
@@ -94,34 +86,42 @@ async function permanentTokens(helpers: HttpHelpers, apiRoot: string, authToken:
  * keeps the oldest, and deletes its own if that is not the one kept. All of them agree on the
  * oldest, so one permanent token remains.
  */
-async function keepOnePermanentToken(
-	helpers: HttpHelpers,
-	apiRoot: string,
-	authToken: string,
-	minted: string,
-): Promise<string> {
-	const tokens = await permanentTokens(helpers, apiRoot, authToken);
+async function keepOnePermanentToken(send: SendCall, root: string, authToken: string, minted: string): Promise<string> {
+	const tokens = await permanentTokens(send, root, authToken);
 	const kept = tokens[0];
 	if (kept === undefined || kept === minted || !tokens.includes(minted)) return minted;
-	const deleted = await sendAuthenticationRequest(helpers, PROVIDER, {
+	const deleted = await send({
+		provider: PROVIDER,
 		method: 'DELETE',
-		url: `${apiRoot}/v1/admin/token/${encodeURIComponent(minted)}`,
+		url: `${root}/v1/admin/token/${encodeURIComponent(minted)}`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
-		safeToRepeat: true,
+		// Deleting twice leaves the same: one token fewer.
+		repeat: 'safe',
 	});
 	// Could not delete ours: keep using it rather than leave a token nobody uses.
 	return isSuccess(deleted) ? kept : minted;
 }
 
-async function mintPermanentToken(helpers: HttpHelpers, apiRoot: string, authToken: string): Promise<string> {
-	const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
+/**
+ * Mints one permanent token. Never sent twice: each mint makes a token that lives until deleted. When
+ * the answer is lost, the user's tokens are listed instead: one that appeared is the one minted.
+ */
+async function mintPermanentToken(send: SendCall, root: string, authToken: string): Promise<string> {
+	const mint = send({
+		provider: PROVIDER,
 		method: 'POST',
-		url: `${apiRoot}/v1/admin/token`,
+		url: `${root}/v1/admin/token`,
 		headers: { [RINGCX_TOKEN_HEADER]: authToken },
+		repeat: 'creates',
+	});
+	const answer = await mint.catch(async (error: unknown) => {
+		const appeared = (await permanentTokens(send, root, authToken)).at(-1);
+		if (appeared === undefined) throw error;
+		return { statusCode: 200, headers: {}, body: appeared };
 	});
 	const apiToken = isSuccess(answer) ? readMintedToken(answer.body) : undefined;
 	if (!apiToken) {
-		throw new TokenLifecycleError(
+		throw new ProviderError(
 			`${PROVIDER} did not create a permanent API token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
 			'The user may lack the right to create API tokens.',
 		);
@@ -140,46 +140,51 @@ export const ringCxLifecycle: TokenLifecycle = {
 	tokenField: 'sessionToken',
 	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
-		ringCxEndpoint.baseUrl(credentials);
+		apiRoot(credentials);
 		requiredField(credentials, 'username', 'Username', PROVIDER);
 		requiredField(credentials, 'password', 'Password', PROVIDER);
 	},
 	loginInputs: (credentials) => [
-		ringCxEndpoint.baseUrl(credentials),
+		apiRoot(credentials),
 		textField(credentials, 'username'),
 		// Exactly as sent: a password that differs only in its spaces is another password.
 		String(credentials.password ?? ''),
 	],
-	isAccepted: async (helpers, token, credentials) =>
+	isAccepted: async (send, token, credentials) =>
 		await isTokenAccepted(
-			helpers,
-			PROVIDER,
-			{ method: 'GET', url: `${ringCxEndpoint.baseUrl(credentials)}/v1/admin/token` },
+			send,
+			{ provider: PROVIDER, method: 'GET', url: `${apiRoot(credentials)}/v1/admin/token` },
 			RINGCX_TOKEN_HEADER,
 			token,
 		),
-	async acquire(helpers, credentials) {
-		const apiRoot = ringCxEndpoint.baseUrl(credentials);
+	async acquire(send, credentials) {
+		const root = apiRoot(credentials);
 		const authToken = await logIn(
-			helpers,
-			apiRoot,
+			send,
+			root,
 			textField(credentials, 'username'),
 			// Passwords may legitimately start or end with spaces: send exactly what was typed.
 			String(credentials.password),
 		);
 		// n8n's editor sends its blank copy of the hidden token with every re-test in the form that saved it,
 		// so a login does not mean the user has no token: adopt the newest one, and mint only if there is none.
-		const newest = (await permanentTokens(helpers, apiRoot, authToken)).at(-1);
+		const newest = (await permanentTokens(send, root, authToken)).at(-1);
 		if (newest !== undefined) return { sessionToken: newest };
-		const minted = await mintPermanentToken(helpers, apiRoot, authToken);
-		return { sessionToken: await keepOnePermanentToken(helpers, apiRoot, authToken, minted) };
+		const minted = await mintPermanentToken(send, root, authToken);
+		return { sessionToken: await keepOnePermanentToken(send, root, authToken, minted) };
 	},
 };
 
 /**
- * The token every request carries in `X-Auth-Token`: the pasted one, or the one the credential
- * minted while it still belongs to the username, password and portal as they are now (`''` if not).
+ * Requests carry in `X-Auth-Token` the pasted permanent token, or the one the credential minted while it
+ * still belongs to the username, password and portal as they are now.
  */
-export function ringCxToken(credentials: ICredentialDataDecryptedObject): string {
-	return pastedOrSignedInToken(credentials, ringCxLifecycle, 'apiToken');
-}
+export const ringCx: Provider = {
+	name: PROVIDER,
+	credentialType: 'ringCxApi',
+	apiRoot,
+	lifecycle: ringCxLifecycle,
+	tokenHeader: RINGCX_TOKEN_HEADER,
+	pasted: { modeField: 'authMethod', mode: 'apiToken', field: 'apiToken', label: 'API Token' },
+	packaging: { id: 'ringcx', title: 'RingCX', credentialClass: 'RingCxApi', nodeFolder: 'RingCx' },
+};

@@ -1,31 +1,30 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { ProviderEndpoint } from '../../nodeExecution/providerRequest';
 import {
-	TokenLifecycleError,
-	baseUrlField,
-	cachedToken,
+	ProviderError,
 	describeProviderAnswer,
-	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
-	oauthTokenFields,
 	providerErrorCode,
+	type HttpAnswer,
+	type ProviderCall,
+} from '../../requestEngine';
+import {
+	baseUrlField,
+	oauthTokenFields,
 	requiredField,
 	textField,
-	type HttpAnswer,
-	type HttpHelpers,
+	type SendCall,
 	type TokenLifecycle,
 } from '../../tokenLifecycle';
+import type { Provider } from '../provider';
 
 const PROVIDER = 'Satellite';
 
 /** Satellite has no shared API host: each customer's API is on the customer's own site. */
-export const satelliteEndpoint: ProviderEndpoint = {
-	provider: PROVIDER,
-	credentialType: 'satelliteApi',
-	baseUrl: (credentials) => baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER),
-};
+function apiRoot(credentials: ICredentialDataDecryptedObject): string {
+	return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
+}
 
 /** The API client's `client_id` and `client_secret`, which every grant sends, named as the token endpoint wants. */
 function clientFields(credentials: ICredentialDataDecryptedObject): { client_id: string; client_secret: string } {
@@ -47,33 +46,43 @@ function clientGrant(
 	grantType: string,
 	fields: Record<string, string>,
 ): SatelliteGrant {
-	const baseUrl = satelliteEndpoint.baseUrl(credentials);
+	const baseUrl = apiRoot(credentials);
 	return { baseUrl, fields: { grant_type: grantType, ...clientFields(credentials), ...fields } };
 }
 
 /**
- * One call to the token endpoint (`/oauth/v2/token`). Satellite wants JSON bodies here, where OAuth 2
- * clients usually send forms; the answer comes back whatever its status, for the caller to judge.
+ * A call to the token endpoint (`/oauth/v2/token`). Satellite wants JSON bodies here, where OAuth 2
+ * clients usually send forms. Client-credentials and password grants change nothing at Satellite; a
+ * refresh token is used up by the grant, and so is a one-time password sent as the password.
  */
-export async function requestSatelliteToken(
-	helpers: HttpHelpers,
+export function satelliteTokenCall(
 	{ baseUrl, fields }: SatelliteGrant,
-): Promise<HttpAnswer> {
-	return await sendAuthenticationRequest(helpers, PROVIDER, {
+	repeat: ProviderCall['repeat'],
+	ifAnswerLost?: ProviderCall['ifAnswerLost'],
+): ProviderCall {
+	return {
+		provider: PROVIDER,
 		method: 'POST',
 		url: `${baseUrl}/oauth/v2/token`,
-		body: { encoding: 'json', fields },
-		// Client-credentials and password grants change nothing at Satellite; a refresh token is used up.
-		safeToRepeat: fields.grant_type !== 'refresh_token',
-	});
+		body: { json: fields },
+		repeat,
+		ifAnswerLost,
+	};
 }
+
+/** What a verify item says when Satellite took the code but its answer was lost. */
+export const CODE_MAY_BE_USED = {
+	message: 'Satellite did not answer the code check, and the code may already be used',
+	description:
+		'The code is not sent again: Satellite accepts each code once, so a second check would be refused even if the first one worked. Send the user a new code and check that one.',
+};
 
 /** Whether Satellite refused the API client itself rather than the grant. */
 function isClientRejected(answer: HttpAnswer): boolean {
 	return answer.statusCode === 401 || providerErrorCode(answer.body) === 'invalid_client';
 }
 
-function grantFailure(answer: HttpAnswer, grantType: string): TokenLifecycleError {
+function grantFailure(answer: HttpAnswer, grantType: string): ProviderError {
 	const code = providerErrorCode(answer.body);
 	const status = describeProviderAnswer(answer.statusCode, answer.body);
 	if (isClientRejected(answer)) {
@@ -93,13 +102,13 @@ function grantFailure(answer: HttpAnswer, grantType: string): TokenLifecycleErro
 		);
 	}
 	if (code === 'unsupported_grant_type' || code === 'unauthorized_client') {
-		return new TokenLifecycleError(
+		return new ProviderError(
 			`${PROVIDER} does not allow this grant type for the API client (${status})`,
 			'Allow the grant for the API client in Satellite, or choose the other grant type in the credential.',
 			'refusal',
 		);
 	}
-	return new TokenLifecycleError(`${PROVIDER} did not issue a token (${status})`);
+	return new ProviderError(`${PROVIDER} did not issue a token (${status})`);
 }
 
 /**
@@ -157,7 +166,7 @@ export const satelliteLifecycle: TokenLifecycle = {
 	expiresAtField: 'tokenExpiresAt',
 	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
-		satelliteEndpoint.baseUrl(credentials);
+		apiRoot(credentials);
 		clientFields(credentials);
 		if (isPasswordGrant(credentials)) {
 			requiredField(credentials, 'username', 'Username', PROVIDER);
@@ -166,23 +175,27 @@ export const satelliteLifecycle: TokenLifecycle = {
 	},
 	// The username and password decide whose token it is only in the password grant.
 	loginInputs: (credentials) => [
-		satelliteEndpoint.baseUrl(credentials),
+		apiRoot(credentials),
 		textField(credentials, 'grantType'),
 		textField(credentials, 'clientId'),
 		textField(credentials, 'clientSecret'),
 		...(isPasswordGrant(credentials) ? [textField(credentials, 'username'), String(credentials.password ?? '')] : []),
 	],
-	async refresh(helpers, credentials) {
+	async refresh(send, credentials) {
 		const refreshToken = textField(credentials, 'refreshToken');
 		if (!isPasswordGrant(credentials) || refreshToken === '') return undefined;
-		const answer = await requestSatelliteToken(
-			helpers,
-			clientGrant(credentials, 'refresh_token', { refresh_token: refreshToken }),
+		const grant = clientGrant(credentials, 'refresh_token', { refresh_token: refreshToken });
+		const answer = await send(
+			satelliteTokenCall(grant, 'oneTimeSecret', {
+				message: 'Satellite did not answer the token renewal, and the saved refresh token may be used up',
+				description:
+					'It is not sent again: Satellite accepts a refresh token once. Run the workflow again; if the refresh token is refused then, the credential signs in with the password.',
+			}),
 		);
 		// A refused or expired refresh token is not an error: the password grant below takes over.
 		return isSuccess(answer) ? oauthTokenFields(satelliteLifecycle, answer, refreshToken) : undefined;
 	},
-	async acquire(helpers, credentials) {
+	async acquire(send: SendCall, credentials) {
 		const grantType = isPasswordGrant(credentials) ? 'password' : 'client_credentials';
 		const fields: Record<string, string> = {};
 		if (grantType === 'password') {
@@ -190,14 +203,18 @@ export const satelliteLifecycle: TokenLifecycle = {
 			// Passwords may legitimately start or end with spaces: send exactly what was typed.
 			fields.password = String(credentials.password);
 		}
-		const answer = await requestSatelliteToken(helpers, clientGrant(credentials, grantType, fields));
+		const answer = await send(satelliteTokenCall(clientGrant(credentials, grantType, fields), 'safe'));
 		if (!isSuccess(answer)) throw grantFailure(answer, grantType);
 		// A client token has no refresh token; clearing the field drops one left from the password grant.
 		return oauthTokenFields(satelliteLifecycle, answer);
 	},
 };
 
-/** The token every request carries as a Bearer token, while it belongs to the inputs as they are now. */
-export function satelliteToken(credentials: ICredentialDataDecryptedObject): string {
-	return cachedToken(credentials, satelliteLifecycle);
-}
+export const satellite: Provider = {
+	name: PROVIDER,
+	credentialType: 'satelliteApi',
+	apiRoot,
+	lifecycle: satelliteLifecycle,
+	tokenHeader: 'Authorization',
+	packaging: { id: 'satellite', title: 'Satellite', credentialClass: 'SatelliteApi', nodeFolder: 'Satellite' },
+};

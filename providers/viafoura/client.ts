@@ -1,14 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { ProviderEndpoint } from '../../nodeExecution/providerRequest';
+import { ProviderError, describeProviderAnswer, inputsRejected, isSuccess } from '../../requestEngine';
+import type { Provider } from '../provider';
 import {
-	TokenLifecycleError,
 	baseUrlField,
-	cachedToken,
-	describeProviderAnswer,
-	sendAuthenticationRequest,
-	inputsRejected,
-	isSuccess,
 	isTokenAccepted,
 	oauthTokenFields,
 	requiredField,
@@ -21,11 +16,9 @@ const PROVIDER = 'Viafoura';
 export const VIAFOURA_PRODUCTION_URL = 'https://api.viafoura.co';
 
 /** The API host (no trailing slash) the credential points at. */
-export const viafouraEndpoint: ProviderEndpoint = {
-	provider: PROVIDER,
-	credentialType: 'viafouraApi',
-	baseUrl: (credentials) => baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER),
-};
+function apiRoot(credentials: ICredentialDataDecryptedObject): string {
+	return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
+}
 
 /**
  * Client credentials: the site ID and API key, sent as HTTP Basic, buy an hour-long token with the
@@ -38,40 +31,38 @@ export const viafouraLifecycle: TokenLifecycle = {
 	expiresAtField: 'tokenExpiresAt',
 	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
-		viafouraEndpoint.baseUrl(credentials);
+		apiRoot(credentials);
 		requiredField(credentials, 'siteId', 'Site ID', PROVIDER);
 		requiredField(credentials, 'apiKey', 'API Key', PROVIDER);
 	},
-	loginInputs: (credentials) => [
-		viafouraEndpoint.baseUrl(credentials),
-		textField(credentials, 'siteId'),
-		String(credentials.apiKey),
-	],
+	loginInputs: (credentials) => [apiRoot(credentials), textField(credentials, 'siteId'), String(credentials.apiKey)],
 	/**
 	 * Asks Viafoura to log out an empty session: it has no read-only endpoint, and this call changes
 	 * nothing. A token it accepts gets "session missing" (400); a refused one gets 401. The credential
 	 * test makes the same call.
 	 */
-	isAccepted: async (helpers, token, credentials) =>
+	isAccepted: async (send, token, credentials) =>
 		await isTokenAccepted(
-			helpers,
-			PROVIDER,
+			send,
 			{
+				provider: PROVIDER,
 				method: 'POST',
-				url: `${viafouraEndpoint.baseUrl(credentials)}/rest/v1/accounts/logout`,
-				body: { encoding: 'form', fields: { session: '' } },
+				url: `${apiRoot(credentials)}/rest/v1/accounts/logout`,
+				body: { form: { session: '' } },
 			},
 			'Authorization',
 			token,
 		),
-	async acquire(helpers, credentials) {
-		const answer = await sendAuthenticationRequest(helpers, PROVIDER, {
+	async acquire(send, credentials) {
+		const answer = await send({
+			provider: PROVIDER,
 			method: 'POST',
-			url: `${viafouraEndpoint.baseUrl(credentials)}/oauth2/token`,
+			url: `${apiRoot(credentials)}/oauth2/token`,
 			// API keys are used exactly as Viafoura shows them; only the site ID is trimmed.
 			basicAuth: { username: textField(credentials, 'siteId'), password: String(credentials.apiKey) },
-			body: { encoding: 'form', fields: { grant_type: 'client_credentials', scope: 'accounts' } },
-			safeToRepeat: true,
+			body: { form: { grant_type: 'client_credentials', scope: 'accounts' } },
+			// A client-credentials grant changes nothing at Viafoura.
+			repeat: 'safe',
 		});
 		if (answer.statusCode === 401 || answer.statusCode === 403) {
 			throw inputsRejected(
@@ -82,7 +73,7 @@ export const viafouraLifecycle: TokenLifecycle = {
 			);
 		}
 		if (!isSuccess(answer)) {
-			throw new TokenLifecycleError(
+			throw new ProviderError(
 				`${PROVIDER} did not issue an access token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
 			);
 		}
@@ -90,7 +81,11 @@ export const viafouraLifecycle: TokenLifecycle = {
 	},
 };
 
-/** The token every request carries as a Bearer token, while it belongs to the inputs as they are now. */
-export function viafouraToken(credentials: ICredentialDataDecryptedObject): string {
-	return cachedToken(credentials, viafouraLifecycle);
-}
+export const viafoura: Provider = {
+	name: PROVIDER,
+	credentialType: 'viafouraApi',
+	apiRoot,
+	lifecycle: viafouraLifecycle,
+	tokenHeader: 'Authorization',
+	packaging: { id: 'viafoura', title: 'Viafoura', credentialClass: 'ViafouraApi', nodeFolder: 'Viafoura' },
+};

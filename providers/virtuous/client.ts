@@ -1,54 +1,66 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { ProviderEndpoint } from '../../nodeExecution/providerRequest';
 import {
-	NEEDS_CODE_FIELD,
-	TokenLifecycleError,
-	baseUrlField,
+	ProviderError,
 	describeProviderAnswer,
-	sendAuthenticationRequest,
 	inputsRejected,
 	isSuccess,
+	providerErrorCode,
+	type HttpAnswer,
+	type ProviderCall,
+} from '../../requestEngine';
+import {
+	NEEDS_CODE_FIELD,
+	baseUrlField,
 	isTokenAccepted,
 	oauthTokenFields,
-	pastedOrSignedInToken,
-	providerErrorCode,
 	requiredField,
 	textField,
-	type HttpAnswer,
-	type HttpHelpers,
+	type SendCall,
 	type TokenLifecycle,
 } from '../../tokenLifecycle';
+import type { Provider } from '../provider';
 
 const PROVIDER = 'Virtuous';
 
 export const VIRTUOUS_BASE_URL = 'https://api.virtuoussoftware.com';
 
 /** The API host (no trailing slash, no /api) the credential points at. */
-export const virtuousEndpoint: ProviderEndpoint = {
-	provider: PROVIDER,
-	credentialType: 'virtuousApi',
-	baseUrl: (credentials) => baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER),
-};
+function apiRoot(credentials: ICredentialDataDecryptedObject): string {
+	return baseUrlField(credentials, 'baseUrl', 'Base URL', PROVIDER);
+}
 
 /** The code as typed or pasted from the text message ("123 456" works too). */
 function verificationCode(credentials: ICredentialDataDecryptedObject): string {
 	return textField(credentials, 'otp').replace(/\s+/g, '');
 }
 
-async function requestToken(
-	helpers: HttpHelpers,
+/** A call to the token endpoint. None is ever sent twice: each uses up or may text a code. */
+function tokenCall(
 	credentials: ICredentialDataDecryptedObject,
 	fields: Record<string, string>,
+	ifAnswerLost: NonNullable<ProviderCall['ifAnswerLost']>,
 	headers?: Record<string, string>,
-): Promise<HttpAnswer> {
-	return await sendAuthenticationRequest(helpers, PROVIDER, {
-		method: 'POST',
-		url: `${virtuousEndpoint.baseUrl(credentials)}/Token`,
-		headers,
-		body: { encoding: 'form', fields },
-	});
+): ProviderCall {
+	const url = `${apiRoot(credentials)}/Token`;
+	const repeat = fields.grant_type === 'password' && !fields.otp ? 'creates' : 'oneTimeSecret';
+	return { provider: PROVIDER, method: 'POST', url, headers, body: { form: fields }, repeat, ifAnswerLost };
 }
+
+const RUN_AGAIN = 'The saved sign-in is kept. Run the workflow again later.';
+const LOST_SIGN_IN = {
+	message: 'Virtuous did not answer the sign-in, and it may have texted a verification code',
+	description: `It is not sent again, so that no second code is texted. ${RUN_AGAIN} If a code arrives, enter it in the credential's "Verification Code" field first.`,
+};
+const LOST_CODE = {
+	message: 'Virtuous did not answer the sign-in with the verification code, and the code may already be used',
+	description:
+		'It is not sent again: Virtuous accepts a code once. Run the workflow again; if Virtuous refuses the code, empty "Verification Code" in the credential, save, and run again for a new one.',
+};
+const LOST_REFRESH = {
+	message: 'Virtuous did not answer the token renewal, and the saved refresh token may be used up',
+	description: `It is not sent again: Virtuous accepts a refresh token once. ${RUN_AGAIN}`,
+};
 
 /**
  * What a granted token changes in the stored credential; a used verification code is cleared.
@@ -73,11 +85,11 @@ function refusalMentionsPassword(body: unknown): boolean {
 const ENTER_CODE =
 	'Open the Virtuous API credential, type the code from the text message into "Verification Code", save, and run the workflow again within a few minutes, before the code expires. The code is needed only this once: afterwards the credential renews its own tokens.';
 
-function codeSentError(codeWasSent: boolean): TokenLifecycleError {
+function codeSentError(codeWasSent: boolean): ProviderError {
 	const why = codeWasSent
 		? 'Virtuous did not take the verification code and texted a new one'
 		: 'Virtuous texted a verification code to the phone of this login';
-	return new TokenLifecycleError(
+	return new ProviderError(
 		`${why}: enter it in the credential's "Verification Code" field and run again`,
 		ENTER_CODE,
 		'codeSent',
@@ -89,8 +101,8 @@ function clockTime(time: Date): string {
 	return `${time.toISOString().slice(11, 16)} UTC`;
 }
 
-function waitingForCodeError(sentAt: Date, nextCodeAt: Date): TokenLifecycleError {
-	return new TokenLifecycleError(
+function waitingForCodeError(sentAt: Date, nextCodeAt: Date): ProviderError {
+	return new ProviderError(
 		`Virtuous texted a verification code at ${clockTime(sentAt)}: enter it in the credential's "Verification Code" field and run again`,
 		`${ENTER_CODE} No new code is requested before ${clockTime(nextCodeAt)}; after that, a run without a code texts a new one.`,
 	);
@@ -101,7 +113,7 @@ function waitingForCodeError(sentAt: Date, nextCodeAt: Date): TokenLifecycleErro
  * 202 and texts a code; the next grant carries that code as `otp`. The docs show the code as a form
  * field in their example and call it an "OTP header" in their text, so it is sent both ways.
  */
-async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+async function passwordGrant(send: SendCall, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 	const code = verificationCode(credentials);
 	const fields: Record<string, string> = {
 		grant_type: 'password',
@@ -110,13 +122,18 @@ async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataD
 		password: String(credentials.password),
 	};
 	if (code !== '') fields.otp = code;
-	const answer = await requestToken(helpers, credentials, fields, code !== '' ? { OTP: code } : undefined);
+	// With a code it uses the code up; without, it may text one: neither is sent twice.
+	const answer = await send(
+		code !== ''
+			? tokenCall(credentials, fields, LOST_CODE, { OTP: code })
+			: tokenCall(credentials, fields, LOST_SIGN_IN),
+	);
 
 	if (answer.statusCode === 202) throw codeSentError(code !== '');
 	const status = describeProviderAnswer(answer.statusCode, answer.body);
 	if (answer.statusCode === 400 && providerErrorCode(answer.body) === 'invalid_grant') {
 		if (code !== '' && !refusalMentionsPassword(answer.body)) {
-			throw new TokenLifecycleError(
+			throw new ProviderError(
 				`Virtuous did not accept the verification code (${status})`,
 				'The code was mistyped, already used, or has expired. If you mistyped it, correct "Verification Code" in the Virtuous API credential and run again. Otherwise empty that field, save, and run again: Virtuous will text a new code.',
 				'refusal',
@@ -129,7 +146,7 @@ async function passwordGrant(helpers: HttpHelpers, credentials: ICredentialDataD
 			'Check "Email" and "Password" in the Virtuous API credential. This login is not tried again for 15 minutes unless you change them.',
 		);
 	}
-	if (!isSuccess(answer)) throw new TokenLifecycleError(`Virtuous login failed (${status})`);
+	if (!isSuccess(answer)) throw new ProviderError(`Virtuous login failed (${status})`);
 	// A login without a refresh token leaves none: the stored one may belong to an earlier login.
 	return savedTokenFields(answer, '', code !== '');
 }
@@ -146,37 +163,35 @@ export const virtuousLifecycle: TokenLifecycle = {
 	expiresAtField: 'tokenExpiresAt',
 	tokenOwnerField: 'tokenOwner',
 	validate(credentials) {
-		virtuousEndpoint.baseUrl(credentials);
+		apiRoot(credentials);
 		requiredField(credentials, 'email', 'Email', PROVIDER);
 		requiredField(credentials, 'password', 'Password', PROVIDER);
 	},
 	loginInputs: (credentials) => [
-		virtuousEndpoint.baseUrl(credentials),
+		apiRoot(credentials),
 		textField(credentials, 'email').toLowerCase(),
 		String(credentials.password),
 	],
 	// The code is not part of whose token it is: the credential clears it once used, and the token stays.
 	oneTimeInputs: (credentials) => [verificationCode(credentials)],
 	// Only a 401 says the token is bad; a hiccup must not lead to a login that texts a code.
-	isAccepted: async (helpers, token, credentials) =>
+	isAccepted: async (send, token, credentials) =>
 		await isTokenAccepted(
-			helpers,
-			PROVIDER,
-			{ method: 'GET', url: `${virtuousEndpoint.baseUrl(credentials)}/api/Organization/Current` },
+			send,
+			{ provider: PROVIDER, method: 'GET', url: `${apiRoot(credentials)}/api/Organization/Current` },
 			'Authorization',
 			token,
 		),
-	async refresh(helpers, credentials) {
+	async refresh(send, credentials) {
 		const refreshToken = textField(credentials, 'refreshToken');
 		if (refreshToken === '') return undefined;
-		const answer = await requestToken(helpers, credentials, {
-			grant_type: 'refresh_token',
-			refresh_token: refreshToken,
-		});
+		const answer = await send(
+			tokenCall(credentials, { grant_type: 'refresh_token', refresh_token: refreshToken }, LOST_REFRESH),
+		);
 		// Refused (used, expired or revoked): the caller logs in with the password instead.
 		if (answer.statusCode === 400 || answer.statusCode === 401) return undefined;
 		if (!isSuccess(answer)) {
-			throw new TokenLifecycleError(
+			throw new ProviderError(
 				`Virtuous could not renew the token (${describeProviderAnswer(answer.statusCode, answer.body)})`,
 				'Virtuous may be briefly unavailable. The saved sign-in is kept; run the workflow again later.',
 			);
@@ -192,9 +207,15 @@ export const virtuousLifecycle: TokenLifecycle = {
 };
 
 /**
- * The token every request carries as a Bearer token: the API key, or the one the login produced
- * while it still belongs to the email, password and base URL as they are now (`''` if not).
+ * Requests carry as a Bearer token the API key, or the one the login produced while it still belongs
+ * to the email, password and base URL as they are now.
  */
-export function virtuousBearerToken(credentials: ICredentialDataDecryptedObject): string {
-	return pastedOrSignedInToken(credentials, virtuousLifecycle, 'apiKey');
-}
+export const virtuous: Provider = {
+	name: PROVIDER,
+	credentialType: 'virtuousApi',
+	apiRoot,
+	lifecycle: virtuousLifecycle,
+	tokenHeader: 'Authorization',
+	pasted: { modeField: 'authMethod', mode: 'apiKey', field: 'apiKey', label: 'API Key' },
+	packaging: { id: 'virtuous', title: 'Virtuous CRM', credentialClass: 'VirtuousApi' },
+};

@@ -53,11 +53,17 @@ export interface LoggedRequest {
 }
 
 export interface ForcedFailure {
+	/** The status answered instead of the route's; ignored with `dropAnswer`. */
 	status: number;
 	/** Seconds, sent as `Retry-After` (typical with 429). */
 	retryAfter?: number;
 	/** Only requests whose path starts with this are failed; all provider routes when absent. */
 	pathPrefix?: string;
+	/**
+	 * The route handles the request as usual (a code is used up, a token minted), then the connection is
+	 * closed without an answer: what a client sees when a connection is lost after the provider acted.
+	 */
+	dropAnswer?: boolean;
 }
 
 export interface ProviderDefinition {
@@ -129,7 +135,7 @@ export class ProviderServer {
 		return `http://127.0.0.1:${address.port}`;
 	}
 
-	/** Fails the next `count` provider requests with `failure.status`. */
+	/** Fails the next `count` provider requests with `failure.status`, or drops their answers. */
 	failNext(count: number, failure: ForcedFailure): void {
 		for (let i = 0; i < count; i++) this.forced.push(failure);
 	}
@@ -212,7 +218,7 @@ export class ProviderServer {
 			return;
 		}
 
-		const response = await this.route(request);
+		const { dropAnswer, ...response } = await this.route(request);
 		const logged: LoggedRequest = {
 			at: new Date().toISOString(),
 			method: request.method,
@@ -230,15 +236,17 @@ export class ProviderServer {
 		// Unref'd: the listening server keeps the process alive while it serves, and a client that gave up
 		// (a node's Timeout) must not hold a finished test run open until its answer would have gone.
 		if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs).unref());
-		this.send(outgoing, response);
+		if (dropAnswer) incoming.socket.destroy();
+		else this.send(outgoing, response);
 	}
 
-	private async route(request: ProviderRequest): Promise<ProviderResponse> {
+	private async route(request: ProviderRequest): Promise<ProviderResponse & { dropAnswer?: boolean }> {
 		const forcedIndex = this.forced.findIndex(
 			(failure) => !failure.pathPrefix || request.path.startsWith(failure.pathPrefix),
 		);
 		if (forcedIndex >= 0) {
 			const [failure] = this.forced.splice(forcedIndex, 1);
+			if (failure.dropAnswer) return { ...(await this.routeToHandler(request)), dropAnswer: true };
 			const headers: Record<string, string> =
 				failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {};
 			return json(
@@ -247,6 +255,10 @@ export class ProviderServer {
 				headers,
 			);
 		}
+		return await this.routeToHandler(request);
+	}
+
+	private async routeToHandler(request: ProviderRequest): Promise<ProviderResponse> {
 		let pathMatched = false;
 		for (const route of this.routes) {
 			const match = route.compiled.regex.exec(request.path);

@@ -1,7 +1,8 @@
 /**
- * The layout the provider clients rely on: a provider's requests, probe and life cycle live in
- * providers/<provider>/, used by its credential and its node alike. A credential that exported
- * helpers again would become a client nodes import, and the two would drift apart.
+ * The layout the package relies on: a provider's requests, probe and life cycle live in
+ * providers/<provider>/, used by its credential and its node alike (a credential that exported helpers
+ * again would become a client nodes import, and the two would drift apart), and every call to a
+ * provider goes through the one request engine in requestEngine/.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -39,10 +40,18 @@ describe('source layout', () => {
 		}
 	});
 
-	it('only the shared request helper calls httpRequestWithAuthentication', () => {
-		const callers = [...sourceFiles('nodes'), ...sourceFiles('providers'), ...sourceFiles('nodeExecution')].filter(
-			(file) => readFileSync(join(ROOT, file), 'utf8').includes('httpRequestWithAuthentication.call'),
-		);
-		expect(callers).toEqual(['nodeExecution/providerRequest.ts']);
+	const shipped = () =>
+		['credentials', 'nodes', 'providers', 'nodeExecution', 'tokenLifecycle', 'requestEngine'].flatMap(sourceFiles);
+	const filesWith = (pattern: RegExp) =>
+		shipped().filter((file) => pattern.test(readFileSync(join(ROOT, file), 'utf8')));
+
+	it("every call to a provider goes through the request engine: only its transports call n8n's HTTP helpers", () => {
+		expect(filesWith(/\.httpRequest(WithAuthentication)?\b|helpers\.request/)).toEqual(['requestEngine/transports.ts']);
+	});
+
+	it('Retry-After is read in one place, and only the engine and its pacing wait', () => {
+		expect(filesWith(/'retry-after'/i)).toEqual(['requestEngine/engine.ts']);
+		// n8n-workflow's sleep: the engine's pacing, and the item starts' turns of the event loop.
+		expect(filesWith(/\bsleep\(/)).toEqual(['nodeExecution/itemStarts.ts', 'requestEngine/pacing.ts']);
 	});
 });

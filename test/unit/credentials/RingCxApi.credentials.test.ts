@@ -7,7 +7,8 @@ import { httpRequest } from '../../support/n8nCore';
 import { providerFixture } from '../../support/providerFixture';
 import { clearSignInMemory } from '../../../tokenLifecycle';
 import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
-import { ringCxToken } from '../../../providers/ringcx/client';
+import { ringCx } from '../../../providers/ringcx/client';
+import { providerToken } from '../../../tokenLifecycle';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */
@@ -164,7 +165,7 @@ describe('RingCX API credential: after the credential is edited', () => {
 		const credentials = await adminWithToken();
 		const token = String(credentials.sessionToken);
 		// Whitespace the credential trims anyway changes nothing.
-		expect(ringCxToken({ ...credentials, username: ` ${admin.username} ` })).toBe(token);
+		expect(providerToken(ringCx, { ...credentials, username: ` ${admin.username} ` })).toBe(token);
 		const edits: ICredentialDataDecryptedObject[] = [
 			{ username: agent.username },
 			{ password: `${admin.password} ` },
@@ -174,7 +175,7 @@ describe('RingCX API credential: after the credential is edited', () => {
 			{ baseUrl: 'not a url' }, // cannot be fingerprinted: no token, and no exception either
 		];
 		for (const edit of edits) {
-			expect([edit, ringCxToken({ ...credentials, ...edit })]).toEqual([edit, '']);
+			expect([edit, providerToken(ringCx, { ...credentials, ...edit })]).toEqual([edit, '']);
 		}
 		expect(server.log).toHaveLength(0);
 	});

@@ -10,11 +10,11 @@ import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
 import { SatelliteApi } from '../../../credentials/SatelliteApi.credentials';
 import { ViafouraApi } from '../../../credentials/ViafouraApi.credentials';
 import { VirtuousApi } from '../../../credentials/VirtuousApi.credentials';
-import type { ProviderEndpoint } from '../../../nodeExecution/providerRequest';
-import { RINGCX_API_ROOTS, ringCxEndpoint } from '../../../providers/ringcx/client';
-import { satelliteEndpoint } from '../../../providers/satellite/client';
-import { viafouraEndpoint } from '../../../providers/viafoura/client';
-import { virtuousEndpoint } from '../../../providers/virtuous/client';
+import type { Provider } from '../../../providers';
+import { RINGCX_API_ROOTS, ringCx } from '../../../providers/ringcx/client';
+import { satellite } from '../../../providers/satellite/client';
+import { viafoura } from '../../../providers/viafoura/client';
+import { virtuous } from '../../../providers/virtuous/client';
 import { resolveCredentialExpression } from '../../support/n8nCore';
 
 function testBaseUrl(credentialType: ICredentialType, credentials: ICredentialDataDecryptedObject): unknown {
@@ -24,13 +24,13 @@ function testBaseUrl(credentialType: ICredentialType, credentials: ICredentialDa
 const typed = '  https://api.example.test/root//  ';
 
 describe.each([
-	['Satellite', new SatelliteApi(), satelliteEndpoint],
-	['Viafoura', new ViafouraApi(), viafouraEndpoint],
-	['Virtuous', new VirtuousApi(), virtuousEndpoint],
-])('%s: the credential test goes where the requests go', (_name, credentialType, endpoint: ProviderEndpoint) => {
+	['Satellite', new SatelliteApi(), satellite],
+	['Viafoura', new ViafouraApi(), viafoura],
+	['Virtuous', new VirtuousApi(), virtuous],
+])('%s: the credential test goes where the requests go', (_name, credentialType, provider: Provider) => {
 	it.each([typed, 'https://api.example.test', 'http://127.0.0.1:8080/'])('Base URL %j', (baseUrl) => {
 		const credentials = { baseUrl };
-		expect(testBaseUrl(credentialType, credentials)).toBe(endpoint.baseUrl(credentials));
+		expect(testBaseUrl(credentialType, credentials)).toBe(provider.apiRoot(credentials));
 	});
 
 	it('with what a user typed, that is the address without spaces or trailing slashes', () => {
@@ -39,19 +39,19 @@ describe.each([
 });
 
 describe('RingCX: the credential test goes where the requests go', () => {
-	const ringCx = new RingCxApi();
+	const ringCxApi = new RingCxApi();
 
 	it.each([
 		[{ server: 'vacd' }, RINGCX_API_ROOTS.vacd],
 		[{ server: 'virtualacd' }, RINGCX_API_ROOTS.virtualacd],
 		[{ server: 'custom', baseUrl: '  https://portal.example.test/api/  ' }, 'https://portal.example.test/api'],
 	])('%j', (credentials, expected) => {
-		expect(testBaseUrl(ringCx, credentials)).toBe(expected);
-		expect(ringCxEndpoint.baseUrl(credentials)).toBe(expected);
+		expect(testBaseUrl(ringCxApi, credentials)).toBe(expected);
+		expect(ringCx.apiRoot(credentials)).toBe(expected);
 	});
 
 	it('a credential saved before "Server" existed uses the first listed portal, as the requests do', () => {
-		expect(testBaseUrl(ringCx, {})).toBe(RINGCX_API_ROOTS.vacd);
-		expect(ringCxEndpoint.baseUrl({})).toBe(RINGCX_API_ROOTS.vacd);
+		expect(testBaseUrl(ringCxApi, {})).toBe(RINGCX_API_ROOTS.vacd);
+		expect(ringCx.apiRoot({})).toBe(RINGCX_API_ROOTS.vacd);
 	});
 });

@@ -5,19 +5,18 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { ProviderError, type HttpHelpers } from '../../../requestEngine';
 import {
-	TokenLifecycleError,
-	sendAuthenticationRequest,
 	renewToken,
 	textField,
 	tokenOwnerFingerprint,
-	type HttpHelpers,
 	type TokenLifecycle,
 } from '../../../tokenLifecycle';
+import { AFTERMATH_MS } from '../../../tokenLifecycle/renewalInFlight';
 import { exampleInputs, exampleLifecycle } from './exampleLifecycle';
 
 const helpers = {} as HttpHelpers;
-const wrongPassword = new TokenLifecycleError('Example refused the login', undefined, 'refusal');
+const wrongPassword = new ProviderError('Example refused the login', undefined, 'refusal');
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -35,7 +34,7 @@ describe('keep, refresh or sign in', () => {
 	it('keeps a cached token the provider still accepts: nothing to save, no refresh, no sign-in', async () => {
 		const steps = { isAccepted: jest.fn(async () => true), refresh: jest.fn(), acquire: jest.fn() };
 		expect(await renewCopy(savedWithToken(), exampleLifecycle(steps))).toEqual({});
-		expect(steps.isAccepted).toHaveBeenCalledWith(helpers, 'cached token', expect.anything());
+		expect(steps.isAccepted).toHaveBeenCalledWith(expect.any(Function), 'cached token', expect.anything());
 		expect([steps.refresh, steps.acquire].map((step) => step.mock.calls.length)).toEqual([0, 0]);
 	});
 
@@ -89,7 +88,7 @@ describe('keep, refresh or sign in', () => {
 	it('validates the inputs before any request', async () => {
 		const steps = {
 			validate: () => {
-				throw new TokenLifecycleError('The Example credential\'s "Login" is empty');
+				throw new ProviderError('The Example credential\'s "Login" is empty');
 			},
 			acquire: jest.fn(),
 		};
@@ -111,13 +110,16 @@ describe('refuse from memory', () => {
 		expect(acquire).toHaveBeenCalledTimes(2);
 	});
 
-	it('a transient failure is not remembered: the next call asks again', async () => {
+	it('a transient failure reaches the calls right after it, and the next run asks again', async () => {
 		const acquire = jest
 			.fn<Promise<IDataObject>, []>()
-			.mockRejectedValueOnce(new TokenLifecycleError('Example did not answer'))
+			.mockRejectedValueOnce(new ProviderError('Example did not answer'))
 			.mockResolvedValueOnce({ accessToken: 'signed in' });
 		const lifecycle = exampleLifecycle({ acquire });
 		await expect(renewCopy(exampleInputs(), lifecycle)).rejects.toThrow('did not answer');
+		await expect(renewCopy(exampleInputs(), lifecycle)).rejects.toThrow('did not answer');
+		expect(acquire).toHaveBeenCalledTimes(1);
+		jest.spyOn(Date, 'now').mockReturnValue(Date.now() + AFTERMATH_MS);
 		expect((await renewCopy(exampleInputs(), lifecycle)).accessToken).toBe('signed in');
 	});
 });
@@ -138,11 +140,8 @@ describe('take the token this process just got', () => {
 		const httpRequest = jest.fn(async () => ({ statusCode: 200, headers: {}, body: { access_token: 'signed in' } }));
 		const counting = { httpRequest } as unknown as HttpHelpers;
 		const lifecycle = exampleLifecycle({
-			acquire: async (requestHelpers) => {
-				const answer = await sendAuthenticationRequest(requestHelpers, 'Example', {
-					method: 'POST',
-					url: 'https://api.example.com/token',
-				});
+			acquire: async (send) => {
+				const answer = await send({ provider: 'Example', method: 'POST', url: 'https://api.example.com/token', repeat: 'safe' });
 				return { accessToken: (answer.body as { access_token: string }).access_token };
 			},
 		});
@@ -157,13 +156,13 @@ describe('a login whose sign-in texts a code', () => {
 		codeEntered: (credentials) => textField(credentials, 'code') !== '',
 		knownToNeedCode: (credentials) => credentials.signInNeedsCode === 'yes',
 		waitingForCode: (sentAt, nextCodeAt) =>
-			new TokenLifecycleError(`Enter the code sent at ${sentAt.toISOString()} (next ${nextCodeAt.toISOString()})`),
+			new ProviderError(`Enter the code sent at ${sentAt.toISOString()} (next ${nextCodeAt.toISOString()})`),
 	};
 
 	it('does not text a second code while the first can be entered; entering it signs in', async () => {
 		const acquire = jest
 			.fn<Promise<IDataObject>, []>()
-			.mockRejectedValueOnce(new TokenLifecycleError('Example texted a code', undefined, 'codeSent'))
+			.mockRejectedValueOnce(new ProviderError('Example texted a code', undefined, 'codeSent'))
 			.mockResolvedValueOnce({ accessToken: 'signed in with code' });
 		const lifecycle = exampleLifecycle({ acquire, twoFactor, oneTimeInputs: (inputs) => [textField(inputs, 'code')] });
 		const now = Date.now();
@@ -175,7 +174,7 @@ describe('a login whose sign-in texts a code', () => {
 		const signedIn = await renewCopy(exampleInputs({ code: '123456' }), lifecycle);
 		expect(signedIn.accessToken).toBe('signed in with code');
 		// The code was used: when that token is rejected later, the next sign-in may text a new one.
-		acquire.mockRejectedValueOnce(new TokenLifecycleError('Example texted a code', undefined, 'codeSent'));
+		acquire.mockRejectedValueOnce(new ProviderError('Example texted a code', undefined, 'codeSent'));
 		await expect(renewCopy(exampleInputs(signedIn as ICredentialDataDecryptedObject), lifecycle)).rejects.toThrow(
 			'texted a code',
 		);

@@ -12,11 +12,11 @@ import {
 	rememberRefusal,
 	rememberedRefusal,
 } from '../../../tokenLifecycle/signInMemory';
-import { TokenLifecycleError } from '../../../tokenLifecycle/tokenLifecycleError';
+import { ProviderError } from '../../../requestEngine';
 
 const MINUTE = 60_000;
 const t0 = 1_800_000_000_000;
-const wrongPassword = new TokenLifecycleError('Example refused the login', undefined, 'refusal');
+const wrongPassword = new ProviderError('Example refused the login', undefined, 'refusal');
 
 describe('a refused attempt is remembered for 15 minutes', () => {
 	it('throws the same error until then, for that attempt only', () => {

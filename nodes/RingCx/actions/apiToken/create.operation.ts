@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RingCxConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 
 export const description: INodeProperties[] = [
 	{
@@ -22,9 +22,19 @@ export async function execute(
 	this: IExecuteFunctions,
 	_input: undefined,
 	itemIndex: number,
-	ringCx: RingCxConnection,
+	ringCx: ProviderConnection,
 ): Promise<IDataObject> {
-	const body = await ringCx.request(itemIndex, 'POST', '/v1/admin/token');
+	const body = await ringCx.send(itemIndex, {
+		method: 'POST',
+		path: '/v1/admin/token',
+		// Each call makes a token that lives until deleted: never sent twice.
+		repeat: 'creates',
+		ifAnswerLost: {
+			message: 'RingCX did not answer, and the permanent API token may have been created',
+			description:
+				'It is not created again automatically. List the API tokens (API Token > Get Many) to see whether it was, and delete any you do not need.',
+		},
+	});
 	const apiToken = typeof body === 'string' ? body.trim() : (body as IDataObject | undefined)?.apiToken;
 	return { apiToken };
 }

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { MAX_ID_LENGTH, hasNoSpace } from '../../../../nodeExecution/checkInput';
 import { itemParameter } from '../../../../nodeExecution/itemParameter';
-import type { RingCxConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 
 export const description: INodeProperties[] = [
 	{
@@ -41,9 +41,13 @@ export async function execute(
 	this: IExecuteFunctions,
 	apiToken: string,
 	itemIndex: number,
-	ringCx: RingCxConnection,
+	ringCx: ProviderConnection,
 ): Promise<IDataObject> {
 	// Tokens contain ':' (aws80:…); encode it so the token stays one path segment.
-	await ringCx.request(itemIndex, 'DELETE', `/v1/admin/token/${encodeURIComponent(apiToken)}`);
+	await ringCx.send(itemIndex, {
+		method: 'DELETE',
+		path: `/v1/admin/token/${encodeURIComponent(apiToken)}`,
+		repeat: 'safe',
+	});
 	return { deleted: true };
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RingCxConnection } from '../../transport';
+import { ringCx as provider } from '../../../../providers/ringcx/client';
+import { providerToken } from '../../../../tokenLifecycle';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 
 export const description: INodeProperties[] = [];
 
@@ -13,11 +15,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	_input: undefined,
 	itemIndex: number,
-	ringCx: RingCxConnection,
+	ringCx: ProviderConnection,
 ): Promise<IDataObject[]> {
-	const body = await ringCx.request(itemIndex, 'GET', '/v1/admin/token');
+	const body = await ringCx.send(itemIndex, { method: 'GET', path: '/v1/admin/token', repeat: 'safe' });
 	const tokens = Array.isArray(body) ? body : [];
-	const inUse = await ringCx.credentialToken();
+	const inUse = providerToken(provider, await ringCx.credentials(itemIndex));
 	// Marking the credential's own token lets housekeeping workflows skip it when deleting the rest.
 	return tokens.map((apiToken) => ({ apiToken: String(apiToken), usedByThisCredential: String(apiToken) === inUse }));
 }

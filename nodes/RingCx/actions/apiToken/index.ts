@@ -4,7 +4,7 @@ import * as create from './create.operation';
 import * as deleteToken from './delete.operation';
 import * as getAll from './getAll.operation';
 
-export { create, deleteToken as delete, getAll };
+export const operations = { create, delete: deleteToken, getAll };
 
 export const description: INodeProperties[] = [
 	{

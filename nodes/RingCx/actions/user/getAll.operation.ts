@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from '../../../../nodeExecution/itemParameter';
-import type { RingCxConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 
 export const description: INodeProperties[] = [
 	{
@@ -38,9 +38,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ returnAll, limit }: GetAllInput,
 	itemIndex: number,
-	ringCx: RingCxConnection,
+	ringCx: ProviderConnection,
 ): Promise<IDataObject[]> {
-	const body = await ringCx.request(itemIndex, 'GET', '/v1/admin/users');
+	const body = await ringCx.send(itemIndex, { method: 'GET', path: '/v1/admin/users', repeat: 'safe' });
 	const users = (Array.isArray(body) ? body : []) as IDataObject[];
 	// The endpoint has no paging: it answers every user at once, so the limit is applied here.
 	return returnAll ? users : users.slice(0, limit);

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as send from './send.operation';
 import * as verify from './verify.operation';
 
-export { send, verify };
+export const operations = { send, verify };
 
 export const description: INodeProperties[] = [
 	{

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { SatelliteConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 import { PHONE_HELP, readRecipient, recipientProperties, type Recipient } from './recipient';
 
 /** Why a success answer proves nothing about the user: said wherever the user types an address. */
@@ -22,8 +22,19 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ channel, address }: Recipient,
 	itemIndex: number,
-	satellite: SatelliteConnection,
+	satellite: ProviderConnection,
 ): Promise<IDataObject> {
-	const answer = await satellite.request(itemIndex, 'POST', '/otp/send', { [channel]: address });
+	const answer = await satellite.send(itemIndex, {
+		method: 'POST',
+		path: '/otp/send',
+		json: { [channel]: address },
+		// Each call sends the user another code.
+		repeat: 'creates',
+		ifAnswerLost: {
+			message: 'Satellite did not answer, and the code may have been sent',
+			description:
+				'It is not sent again automatically, so the user does not get two codes. Ask the user whether a code arrived before sending another.',
+		},
+	});
 	return (answer && typeof answer === 'object' ? answer : { data: answer }) as IDataObject;
 }

@@ -2,7 +2,13 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { MAX_CODE_LENGTH } from '../../../../nodeExecution/checkInput';
 import { itemParameter } from '../../../../nodeExecution/itemParameter';
-import type { SatelliteConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
+import {
+	CODE_MAY_BE_USED,
+	oneTimePasswordFailure,
+	oneTimePasswordGrant,
+	satelliteTokenCall,
+} from '../../../../providers/satellite/client';
 import { readRecipient, recipientProperties } from './recipient';
 
 export const description: INodeProperties[] = [
@@ -53,10 +59,15 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ address, code }: VerifyInput,
 	itemIndex: number,
-	satellite: SatelliteConnection,
+	satellite: ProviderConnection,
 ): Promise<IDataObject> {
-	// The code is the user's password for this one sign-in: the username is where it was sent.
-	const tokens = await satellite.exchangeOneTimePassword(itemIndex, address, code);
+	// The code is the user's password for this one sign-in: the username is where it was sent. Only the
+	// credential's client ID and secret are used; an unusable credential fails before anything is sent.
+	const grant = oneTimePasswordGrant(await satellite.credentials(itemIndex), address, code);
+	const answer = await satellite.sendPlain(itemIndex, satelliteTokenCall(grant, 'oneTimeSecret', CODE_MAY_BE_USED));
+	const failure = oneTimePasswordFailure(answer);
+	if (failure) throw satellite.answerError(itemIndex, answer.statusCode, failure);
+	const tokens = answer.body as IDataObject;
 	return {
 		access_token: tokens.access_token,
 		refresh_token: tokens.refresh_token,

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as login from './login.operation';
 import * as logout from './logout.operation';
 
-export { login, logout };
+export const operations = { login, logout };
 
 export const description: INodeProperties[] = [
 	{

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../../../../nodeExecution/checkInput';
-import type { ViafouraConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 import { optionalEmail, requiredParameter } from './parameters';
 import { platformScriptTag } from './platformScriptTag';
 
@@ -65,11 +65,22 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ id, name, email }: LoginInput,
 	itemIndex: number,
-	viafoura: ViafouraConnection,
+	viafoura: ProviderConnection,
 ): Promise<IDataObject> {
 	const fields: Record<string, string> = { id, name };
 	if (email !== '') fields.email = email;
-	const { user_id, session } = await viafoura.post(itemIndex, '/rest/v1/accounts/login', fields);
+	const answer = await viafoura.send(itemIndex, {
+		method: 'POST',
+		path: '/rest/v1/accounts/login',
+		form: fields,
+		// Each login opens a new session: not sent twice.
+		repeat: 'creates',
+		ifAnswerLost: {
+			message: 'Viafoura did not answer the login, and it may have opened a session',
+			description: 'It is not sent again automatically. Run this item again for a session you know of.',
+		},
+	});
+	const { user_id, session } = (answer ?? {}) as IDataObject;
 	if ((typeof user_id !== 'number' && typeof user_id !== 'string') || typeof session !== 'string' || session === '') {
 		throw new NodeApiError(this.getNode(), {} as JsonObject, {
 			message: 'Viafoura answered the login without a user_id and session',

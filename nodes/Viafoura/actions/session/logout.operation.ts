@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_ID_LENGTH } from '../../../../nodeExecution/checkInput';
-import type { ViafouraConnection } from '../../transport';
+import type { ProviderConnection } from '../../../../nodeExecution/providerConnection';
 import { requiredParameter } from './parameters';
 
 export const description: INodeProperties[] = [
@@ -30,9 +30,15 @@ export async function execute(
 	this: IExecuteFunctions,
 	{ session }: LogoutInput,
 	itemIndex: number,
-	viafoura: ViafouraConnection,
+	viafoura: ProviderConnection,
 ): Promise<IDataObject> {
 	// Viafoura documents no answer body for a logout; success is the 2xx status itself.
-	await viafoura.post(itemIndex, '/rest/v1/accounts/logout', { session });
+	// Ending a session twice ends it once.
+	await viafoura.send(itemIndex, {
+		method: 'POST',
+		path: '/rest/v1/accounts/logout',
+		form: { session },
+		repeat: 'safe',
+	});
 	return { session, loggedOut: true };
 }

@@ -361,7 +361,8 @@ describe('when RingCX is busy (nodeExecution/providerRetries.ts)', () => {
 
 		const error = await failureOf(runRingCxNode(pastedTokenCredential(token), { parameters: apiToken('create') }));
 
-		expect(error.message).toBe('RingCX answered HTTP 503 forced_failure');
+		expect(error.message).toBe('RingCX did not answer, and the permanent API token may have been created (HTTP 503)');
+		expect(error.description).toContain('List the API tokens');
 		expect(requestLines()).toEqual(['POST /api/v1/admin/token 503']);
 	});
 });

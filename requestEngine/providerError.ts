@@ -1,11 +1,12 @@
 /**
- * The one error type the token life cycle throws. Its text is fixed wording chosen by the caller
- * plus the provider's HTTP status and error code: never a password, key, code or token.
+ * The one error type for a call to a provider that failed, a token request or an API request alike. Its
+ * text is fixed wording that names the provider and what to do, plus the provider's HTTP status and
+ * error code: never a password, key, code or token.
  *
  * It deliberately has no `status`/`code` properties: n8n's NodeApiError replaces the message of
  * errors carrying those with a generic "Authorization failed" text, and ours is more useful.
  */
-export class TokenLifecycleError extends Error {
+export class ProviderError extends Error {
 	readonly description?: string;
 
 	/**
@@ -17,9 +18,12 @@ export class TokenLifecycleError extends Error {
 	 */
 	readonly outcome: 'refusal' | 'codeSent' | 'transient';
 
-	constructor(message: string, description?: string, outcome: TokenLifecycleError['outcome'] = 'transient') {
+	/** Set on every error of the credential's sign-in, so a node can tell it from a failed API request. */
+	signIn = false;
+
+	constructor(message: string, description?: string, outcome: ProviderError['outcome'] = 'transient') {
 		super(message);
-		this.name = 'TokenLifecycleError';
+		this.name = 'ProviderError';
 		this.description = description;
 		this.outcome = outcome;
 	}
@@ -32,7 +36,7 @@ const SAFE_ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 export function providerErrorCode(body: unknown): string | undefined {
 	if (body === null || typeof body !== 'object') return undefined;
 	const record = body as Record<string, unknown>;
-	for (const key of ['error', 'code', 'errorCode', 'error_code']) {
+	for (const key of ['error', 'errorCode', 'code', 'error_code']) {
 		const value = record[key];
 		if (typeof value === 'string' && SAFE_ERROR_CODE.test(value)) return value;
 	}
@@ -54,8 +58,8 @@ export function inputsRejected(
 	inputs: string,
 	answer: { statusCode: number; body: unknown },
 	description: string,
-): TokenLifecycleError {
-	return new TokenLifecycleError(
+): ProviderError {
+	return new ProviderError(
 		`${provider} rejected the ${inputs} (${describeProviderAnswer(answer.statusCode, answer.body)})`,
 		description,
 		'refusal',
