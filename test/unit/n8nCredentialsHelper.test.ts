@@ -18,6 +18,7 @@ import { viafouraCredentialData } from '../support/credentialFixtures';
 import { StoredCredential } from '../support/n8nCredentialCalls';
 import { CredentialStore, n8nCredentialsHelper } from '../support/n8nCredentialsHelper';
 import { providerFixture } from '../support/providerFixture';
+import { AFTERMATH_MS } from '../../tokenLifecycle/renewalInFlight';
 
 const { provider: viafoura, server, baseUrl } = providerFixture(createViafoura);
 
@@ -93,4 +94,26 @@ it('asks the credential again after a 401 and resends once; after a 403 it does 
 	const forbidden = await credential.httpRequestWithAuthentication(logout()).catch((error: Error) => error);
 	expect(forbidden).toBeInstanceOf(Error);
 	expect(server.requests('POST', '/oauth2/token')).toHaveLength(2);
+});
+
+it('holds the sign-in to the credential’s Allowed Domains, and the credential says so', async () => {
+	const restricted = new StoredCredential(
+		new ViafouraApi(),
+		viafouraCredentialData(baseUrl(), { allowedHttpRequestDomains: 'domains', allowedDomains: 'api.viafoura.co' }),
+	);
+	const error = (await restricted.httpRequestWithAuthentication(logout()).catch((e: Error) => e)) as Error;
+	expect(error.message).toBe(
+		`n8n did not send the request to Viafoura: Domain not allowed: This credential is restricted from accessing ${new URL(baseUrl()).host}. Only the following domains are allowed: api.viafoura.co`,
+	);
+	expect(server.requests('POST', '/oauth2/token')).toHaveLength(0);
+
+	// Edited to allow the host (after the refusal's aftermath, tokenLifecycle/renewalInFlight.ts): it signs in.
+	jest.spyOn(Date, 'now').mockReturnValue(Date.now() + AFTERMATH_MS);
+	const allowed = new StoredCredential(
+		new ViafouraApi(),
+		viafouraCredentialData(baseUrl(), { allowedHttpRequestDomains: 'domains', allowedDomains: '127.0.0.1' }),
+	);
+	await allowed.httpRequestWithAuthentication(logout()).catch(() => undefined);
+	expect(server.requests('POST', '/oauth2/token')).toHaveLength(1);
+	jest.restoreAllMocks();
 });
