@@ -3,7 +3,8 @@
  * ones they need in-process.
  */
 import { ProviderServer, type ProviderDefinition } from './providerServer';
-import { createRingCx } from './ringcx';
+import { createRingCentral, type RingCentralProvider } from './ringcentral';
+import { createRingCx, type RingCxProvider } from './ringcx';
 import { createSatellite } from './satellite';
 import { createViafoura } from './viafoura';
 import { createVirtuous } from './virtuous';
@@ -13,6 +14,8 @@ export const PROVIDERS: Record<string, { create: () => ProviderDefinition; defau
 	virtuous: { create: createVirtuous, defaultPort: 5772 },
 	satellite: { create: createSatellite, defaultPort: 5773 },
 	viafoura: { create: createViafoura, defaultPort: 5774 },
+	/** The RingCentral platform whose sign-ins RingCX's "RingCentral login" exchanges. */
+	ringcentral: { create: createRingCentral, defaultPort: 5775 },
 };
 
 export type ProviderName = keyof typeof PROVIDERS;
@@ -35,10 +38,15 @@ export async function startProviders(
 	const close = async () => {
 		await Promise.all(Object.values(servers).map(async (server) => await server.close()));
 	};
+	const definitions: Record<string, ProviderDefinition> = {};
 	for (const name of names) {
 		const entry = PROVIDERS[name];
 		if (!entry) throw new Error(`Unknown provider "${name}". Known: ${Object.keys(PROVIDERS).join(', ')}`);
-		const server = new ProviderServer(entry.create());
+		definitions[name] = entry.create();
+	}
+	linkProviders(definitions);
+	for (const name of names) {
+		const server = new ProviderServer(definitions[name]);
 		const port = ports[name] ?? 0;
 		try {
 			await server.listen(port, host);
@@ -55,6 +63,16 @@ export async function startProviders(
 		servers[name] = server;
 	}
 	return { servers, close };
+}
+
+/**
+ * Wires providers that trust each other, as the real services do: RingCX's exchange accepts the
+ * RingCentral platform's access tokens. Without the platform running, every exchange is refused.
+ */
+export function linkProviders(definitions: Record<string, ProviderDefinition>): void {
+	const ringCx = definitions.ringcx as RingCxProvider | undefined;
+	const ringCentral = definitions.ringcentral as RingCentralProvider | undefined;
+	if (ringCx && ringCentral) ringCx.trustRingCentral(ringCentral);
 }
 
 export function portVariable(name: string): string {

@@ -1,6 +1,7 @@
 /**
  * `npm run providers`: starts every bundled provider server on its port (override with
- * PROVIDER_PORT_<NAME>) and keeps them running until Ctrl-C.
+ * PROVIDER_PORT_<NAME>, e.g. PROVIDER_PORT_RINGCENTRAL) and keeps them running until Ctrl-C.
+ * RingCX's RingCentral login trusts the RingCentral server started alongside it.
  */
 import { PROVIDERS, portVariable, startProviders } from './index';
 
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
 	}
 	const running = await startProviders(Object.keys(PROVIDERS), ports);
 	for (const [name, server] of Object.entries(running.servers)) {
-		console.log(`${name.padEnd(10)} ${server.url}   (control: ${server.url}/__control/log)`);
+		console.log(`${name.padEnd(12)} ${server.url}   (control: ${server.url}/__control/log)`);
 	}
 	const stop = () => {
 		void running.close().then(() => process.exit(0));

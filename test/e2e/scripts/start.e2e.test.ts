@@ -86,7 +86,7 @@ test('npm run demo: a table with every example workflow succeeding, exit code 0'
 test('npm start: the editor answers, the login is printed, and Ctrl-C stops everything', async () => {
 	const n8nPort = await freePort();
 	const providerPorts = Object.fromEntries(
-		await Promise.all(['RINGCX', 'VIRTUOUS', 'SATELLITE', 'VIAFOURA'].map(async (name) => [`PROVIDER_PORT_${name}`, String(await freePort())])),
+		await Promise.all(['RINGCX', 'VIRTUOUS', 'SATELLITE', 'VIAFOURA', 'RINGCENTRAL'].map(async (name) => [`PROVIDER_PORT_${name}`, String(await freePort())])),
 	);
 	const started = startScript([], { N8N_PORT: String(n8nPort), ...providerPorts });
 	try {
