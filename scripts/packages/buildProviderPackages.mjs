@@ -72,6 +72,7 @@ export function packageJson(provider, combined) {
 			nodes: provider.node ? [`dist/nodes/${provider.node}/${provider.node}.node.js`] : [],
 		},
 		peerDependencies: combined.peerDependencies,
+		peerDependenciesMeta: combined.peerDependenciesMeta,
 	};
 }
 

@@ -315,6 +315,14 @@ export interface CredentialTestResult {
 	message?: string;
 }
 
+/** n8n's answer to one HTTP call: its status and body (parsed JSON, or the text when it is not JSON). */
+export interface N8nAnswer {
+	status: number;
+	ok: boolean;
+	body: unknown;
+	text: string;
+}
+
 /** The editor's REST calls, with the session cookie the login sets. */
 export class N8nRestClient {
 	private cookie = '';
@@ -392,6 +400,19 @@ export class N8nRestClient {
 
 	/** Calls the REST API; answers `data` of the JSON envelope; throws with n8n's message on a non-2xx. */
 	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const answer = await this.send(method, path, body);
+		if (!answer.ok) {
+			const message = (answer.body as { message?: string } | undefined)?.message ?? answer.text.slice(0, 500);
+			throw new Error(`n8n ${method} ${path} answered HTTP ${answer.status}: ${message}`);
+		}
+		return (answer.body as { data?: T } | undefined)?.data as T;
+	}
+
+	/**
+	 * Calls any path of the server (REST or not, e.g. `/types/nodes.json`) with the session cookie and
+	 * answers what n8n answered, also for a non-2xx: for tests that check or report n8n's exact answer.
+	 */
+	async send(method: string, path: string, body?: unknown): Promise<N8nAnswer> {
 		const headers: Record<string, string> = {};
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
 		if (this.cookie) headers.Cookie = this.cookie;
@@ -407,13 +428,9 @@ export class N8nRestClient {
 		try {
 			parsed = text ? JSON.parse(text) : undefined;
 		} catch {
-			// Not JSON; keep the text for the error message.
+			// Not JSON; keep the text.
 		}
-		if (!response.ok) {
-			const message = (parsed as { message?: string } | undefined)?.message ?? text.slice(0, 500);
-			throw new Error(`n8n ${method} ${path} answered HTTP ${response.status}: ${message}`);
-		}
-		return (parsed as { data?: T } | undefined)?.data as T;
+		return { status: response.status, ok: response.ok, body: parsed, text };
 	}
 }
 
