@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { RINGCX_API_ROOTS, ringCx } from '../providers/ringcx/client';
+import { RINGCENTRAL_PRODUCTION_URL, RINGCX_API_ROOTS, ringCx } from '../providers/ringcx/client';
 import { authenticateWith, baseUrlExpression, preAuthenticate, tokenCacheProperties } from '../tokenLifecycle';
 
 export class RingCxApi implements ICredentialType {
@@ -28,12 +28,14 @@ export class RingCxApi implements ICredentialType {
 			name: 'server',
 			type: 'options',
 			options: [
+				{ name: 'Custom', value: 'custom' },
 				{ name: 'portal.vacd.biz', value: 'vacd' },
 				{ name: 'portal.virtualacd.biz', value: 'virtualacd' },
-				{ name: 'Custom', value: 'custom' },
+				{ name: 'ringcx.ringcentral.com (RingCentral Login)', value: 'ringcx' },
 			],
 			default: 'vacd',
-			description: 'The portal your RingCX (Virtual ACD) account lives on',
+			description:
+				'Where your RingCX account lives: ringcx.ringcentral.com if you sign in through RingCentral, or one of the legacy portals (Virtual ACD)',
 		},
 		{
 			displayName: 'Base URL',
@@ -41,7 +43,8 @@ export class RingCxApi implements ICredentialType {
 			type: 'string',
 			default: RINGCX_API_ROOTS.vacd,
 			placeholder: 'https://portal.vacd.biz/api',
-			description: 'The API root, including /api',
+			description:
+				'The API root: ends in /api for a legacy portal, in /voice/api for RingCX (its sign-in routes are at the same host)',
 			displayOptions: { show: { server: ['custom'] } },
 		},
 		{
@@ -55,12 +58,64 @@ export class RingCxApi implements ICredentialType {
 					description: 'Paste a permanent API token you already have',
 				},
 				{
+					name: 'RingCentral Login (JWT)',
+					value: 'ringCentralJwt',
+					description:
+						'Sign in through RingCentral with a JWT credential and your app in the RingCentral Developer Console; for ringcx.ringcentral.com',
+				},
+				{
 					name: 'Username and Password',
 					value: 'password',
-					description: 'Log in once; the credential creates one permanent API token and keeps it',
+					description: 'Log in once to a legacy portal; the credential creates one permanent API token and keeps it',
 				},
 			],
 			default: 'apiToken',
+		},
+		{
+			displayName: 'RingCentral Server URL',
+			name: 'ringCentralUrl',
+			type: 'string',
+			default: RINGCENTRAL_PRODUCTION_URL,
+			placeholder: RINGCENTRAL_PRODUCTION_URL,
+			description: "RingCentral's API server. Change it only for RingCentral's sandbox or a test server.",
+			displayOptions: { show: { authMethod: ['ringCentralJwt'] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			description: "Your app's Client ID, in the RingCentral Developer Console under the app's Credentials",
+			displayOptions: { show: { authMethod: ['ringCentralJwt'] } },
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: "Your app's Client Secret, beside its Client ID",
+			displayOptions: { show: { authMethod: ['ringCentralJwt'] } },
+		},
+		// A JWT credential signs in as its RingCentral user until revoked: a secret, whatever its name suggests.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'JWT',
+			name: 'jwt',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'A JWT credential of a RingCentral user with RingCX access: Developer Console > Credentials > Create JWT. It signs in as that user.',
+			displayOptions: { show: { authMethod: ['ringCentralJwt'] } },
+		},
+		{
+			displayName:
+				'The credential signs in through RingCentral once, then renews its RingCX token itself (RingCX tokens last about 5 minutes). The JWT is used again only if RingCX refuses the renewal.',
+			name: 'ringCentralNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authMethod: ['ringCentralJwt'] } },
 		},
 		{
 			displayName: 'API Token',

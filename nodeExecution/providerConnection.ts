@@ -151,8 +151,10 @@ export function connectProvider(
 				if (error instanceof ProviderError && error.signIn) signInFailure = error;
 				throw itemFailure(context, error, itemIndex);
 			}
-			if (!isSuccess(answer)) throw answerFailure(context, provider.name, itemIndex, answer);
-			return answer.body;
+			if (isSuccess(answer)) return answer.body;
+			const refusal = provider.describeRefusal?.((await connection()).credentials.data ?? {}, answer.statusCode);
+			if (refusal) throw wordedApiError(context, itemIndex, { ...refusal, httpCode: String(answer.statusCode) });
+			throw answerFailure(context, provider.name, itemIndex, answer);
 		},
 		async sendPlain(itemIndex, call) {
 			try {

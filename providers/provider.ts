@@ -16,12 +16,20 @@ export interface Provider {
 	/** How its credential gets, keeps and renews a token. */
 	lifecycle: TokenLifecycle;
 	/** The header requests carry the token in: `Authorization` (as a Bearer token) or the provider's own. */
-	tokenHeader: string;
+	tokenHeader(credentials: ICredentialDataDecryptedObject): string;
 	/**
 	 * A credential mode where the user pastes a key or token instead of signing in: the mode field, its
 	 * value, and the field holding what was pasted (sent as the token, no renewal) with its label.
 	 */
 	pasted?: { modeField: string; mode: string; field: string; label: string };
+	/**
+	 * The item's error for an API answer the provider gives for a reason of its own (RingCX refusing an
+	 * operation to a RingCentral login, say); the generic wording by status when absent or undefined.
+	 */
+	describeRefusal?(
+		credentials: ICredentialDataDecryptedObject,
+		statusCode: number,
+	): { message: string; description: string } | undefined;
 	/** For the per-provider npm package and the docs: `n8n-nodes-<id>`, docs/<id>.md. */
 	packaging: { id: string; title: string; credentialClass: string; nodeFolder?: string };
 }

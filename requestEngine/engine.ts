@@ -74,7 +74,7 @@ export type Transport = (options: IHttpRequestOptions) => Promise<Outcome>;
 /** Attempts in all, the first included: enough to ride out a brief limit without stalling a run. */
 export const MAX_ATTEMPTS = 3;
 /** A longer Retry-After than this fails the call rather than holding every item that waits on it. */
-export const MAX_RETRY_WAIT_MS = 30_000;
+export const MAX_RETRY_WAIT_MS = 60_000;
 const FIRST_BACKOFF_MS = 500;
 const GATEWAY_FAILURES = new Set([502, 503, 504]);
 

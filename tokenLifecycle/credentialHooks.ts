@@ -50,7 +50,10 @@ export function authenticateWith(provider: Provider): IAuthenticate {
 	return async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
 		const token = providerToken(provider, credentials);
 		if (token === '') return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, ...tokenHeader(provider.tokenHeader, token) } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, ...tokenHeader(provider.tokenHeader(credentials), token) },
+		};
 	};
 }
 

@@ -20,7 +20,7 @@ export class RingCx implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage permanent API tokens and list users of a RingCX (Virtual ACD) legacy portal',
+		description: 'Manage permanent API tokens and list users of RingCX, with a RingCentral login or on a legacy portal',
 		defaults: { name: 'RingCX' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

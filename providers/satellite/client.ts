@@ -215,6 +215,6 @@ export const satellite: Provider = {
 	credentialType: 'satelliteApi',
 	apiRoot,
 	lifecycle: satelliteLifecycle,
-	tokenHeader: 'Authorization',
+	tokenHeader: () => 'Authorization',
 	packaging: { id: 'satellite', title: 'Satellite', credentialClass: 'SatelliteApi', nodeFolder: 'Satellite' },
 };

@@ -86,6 +86,6 @@ export const viafoura: Provider = {
 	credentialType: 'viafouraApi',
 	apiRoot,
 	lifecycle: viafouraLifecycle,
-	tokenHeader: 'Authorization',
+	tokenHeader: () => 'Authorization',
 	packaging: { id: 'viafoura', title: 'Viafoura', credentialClass: 'ViafouraApi', nodeFolder: 'Viafoura' },
 };

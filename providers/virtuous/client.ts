@@ -215,7 +215,7 @@ export const virtuous: Provider = {
 	credentialType: 'virtuousApi',
 	apiRoot,
 	lifecycle: virtuousLifecycle,
-	tokenHeader: 'Authorization',
+	tokenHeader: () => 'Authorization',
 	pasted: { modeField: 'authMethod', mode: 'apiKey', field: 'apiKey', label: 'API Key' },
 	packaging: { id: 'virtuous', title: 'Virtuous CRM', credentialClass: 'VirtuousApi' },
 };

@@ -239,6 +239,8 @@ describe('RingCX API credential: permanent API token', () => {
 		const hidden = credentialType.properties.filter((p) => p.type === 'hidden');
 		expect(hidden.map((p) => [p.name, p.typeOptions, p.default])).toEqual([
 			['sessionToken', { expirable: true, password: true }, ''],
+			// RingCX's refresh token, for a RingCentral login.
+			['refreshToken', { password: true }, ''],
 			['tokenOwner', { password: true }, ''],
 		]);
 		expect(credentialType.properties[0].name).toBe('sessionToken');

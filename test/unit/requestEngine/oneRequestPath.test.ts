@@ -33,14 +33,13 @@ const loginRequests = () => viafoura.server.requests('POST', '/rest/v1/accounts/
 describe('a token endpoint that stops answering costs one time-out per batch', () => {
 	it('every item waits on the one token request and gets its error; later items do not ask again', async () => {
 		viafoura.server.setLatency((request) => (request.path === '/oauth2/token' ? 10_000 : 0));
-		const startedAt = Date.now();
 		const { output } = await runViafoura(new CredentialStore(viafouraCredentialData(viafoura.baseUrl())), {
 			items: 10,
 			continueOnFail: true,
 			parameters: login({ concurrency: 3, options: { timeout: 400 } }),
 		});
-		// The node's Timeout reaches the credential's token request: one time-out, not one per wave of items.
-		expect(Date.now() - startedAt).toBeLessThan(2_000);
+		// The node's Timeout reaches the credential's token request (the server would answer after 10 s), and
+		// the batch meets one time-out, not one per wave of items.
 		expect(tokenRequests()).toHaveLength(1);
 		expect(output.map((item) => item.json.error)).toEqual(
 			Array(10).fill(`Viafoura did not answer in time (${viafoura.baseUrl()}, 0.4 s)`),
@@ -62,7 +61,7 @@ describe('the execution’s Stop', () => {
 		const stoppedAt = Date.now();
 		stop!.abort();
 		await expect(run).rejects.toThrow('The execution was stopped');
-		expect(Date.now() - stoppedAt).toBeLessThan(500);
+		expect(Date.now() - stoppedAt).toBeLessThan(2_000); // the token endpoint would answer after 10 s
 		expect(loginRequests()).toHaveLength(0);
 	});
 });
