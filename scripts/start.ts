@@ -151,8 +151,11 @@ async function startEditor(): Promise<void> {
 	}
 	say();
 	say('  Demo credentials (Overview → Credentials) and their local provider servers:');
+	const servers = Object.fromEntries(
+		Object.entries(setup.providers.servers).map(([name, server]) => [name, server.url]),
+	);
 	for (const { entry, server: provider } of setup.entries) {
-		const names = entry.credentials(provider.url).map((credential) => `"${credential.name}"`);
+		const names = entry.credentials(provider.url, servers).map((credential) => `"${credential.name}"`);
 		say(`    • ${entry.label}: ${names.join(', ')} → ${provider.url}`);
 		for (const note of entry.notes?.(provider.url) ?? []) say(`        ${note}`);
 		say(`        Requests it received: ${provider.url}/__control/log`);

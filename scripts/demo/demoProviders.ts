@@ -8,6 +8,7 @@
 import type { N8nFormVisitor } from '../../test/n8n/n8nServer';
 import type { CredentialFixture, WorkflowFixture } from '../../test/n8n/testBed';
 import type { ProviderServer } from '../../test/providers/providerServer';
+import { RINGCENTRAL_APP, RINGCENTRAL_JWTS } from '../../test/providers/ringcentral';
 import { RINGCX_ACCOUNTS } from '../../test/providers/ringcx';
 import { VIAFOURA_SITE } from '../../test/providers/viafoura';
 import { SATELLITE_CLIENT, SATELLITE_USERS, type SatelliteState } from '../../test/providers/satellite';
@@ -43,8 +44,8 @@ export interface DemoProvider {
 	provider: string;
 	/** The provider's name as people know it. */
 	label: string;
-	/** Demo credentials, pointing at the local server at `serverUrl`. */
-	credentials(serverUrl: string): CredentialFixture[];
+	/** Demo credentials, pointing at the local server at `serverUrl` (and, where a sign-in needs another, at `servers`). */
+	credentials(serverUrl: string, servers: Record<string, string>): CredentialFixture[];
 	/**
 	 * Production URLs that example workflows use in node parameters (e.g. an HTTP Request node's
 	 * URL). The demo imports the examples with them pointed at the local server instead, so the
@@ -65,6 +66,11 @@ const ringCxAdmin = RINGCX_ACCOUNTS[0];
 
 export const RINGCX_DEMO_CREDENTIAL = { id: 'demoRingCxApi0001', name: 'RingCX (local demo server)' };
 
+export const RINGCX_RINGCENTRAL_DEMO_CREDENTIAL = {
+	id: 'demoRingCxRcLogin',
+	name: 'RingCX, RingCentral login (local demo servers)',
+};
+
 export const VIRTUOUS_DEMO_CREDENTIAL = { id: 'demoVirtuousApi01', name: 'Virtuous (local demo server)' };
 
 export const VIAFOURA_DEMO_CREDENTIAL = { id: 'demoViafouraApi01', name: 'Viafoura (local demo server)' };
@@ -76,7 +82,7 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
 	{
 		provider: 'ringcx',
 		label: 'RingCX',
-		credentials: (serverUrl) => [
+		credentials: (serverUrl, servers) => [
 			{
 				...RINGCX_DEMO_CREDENTIAL,
 				type: 'ringCxApi',
@@ -88,9 +94,27 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
 					password: ringCxAdmin.password,
 				},
 			},
+			...(servers.ringcentral
+				? [
+						{
+							...RINGCX_RINGCENTRAL_DEMO_CREDENTIAL,
+							type: 'ringCxApi',
+							data: {
+								server: 'custom',
+								baseUrl: `${serverUrl}/voice/api`,
+								authMethod: 'ringCentralJwt',
+								ringCentralUrl: servers.ringcentral,
+								clientId: RINGCENTRAL_APP.clientId,
+								clientSecret: RINGCENTRAL_APP.clientSecret,
+								jwt: RINGCENTRAL_JWTS.admin,
+							},
+						},
+					]
+				: []),
 		],
 		notes: (serverUrl) => [
-			`Base URL ${serverUrl}/api, username ${ringCxAdmin.username}, password ${ringCxAdmin.password}`,
+			`Legacy portal: Base URL ${serverUrl}/api, username ${ringCxAdmin.username}, password ${ringCxAdmin.password}`,
+			`RingCentral login: Base URL ${serverUrl}/voice/api; the demo credential holds the demo app and JWT`,
 		],
 		examples: [
 			{
@@ -98,7 +122,8 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
 				// Two tokens an earlier script created and never deleted: what the example cleans up.
 				beforeDemoRun: async (server) => {
 					const authToken = await ringCxLogIn(server.url, ringCxAdmin.username, ringCxAdmin.password);
-					for (let i = 0; i < 2; i++) await providerCall(server.url, 'POST', '/api/v1/admin/token', { 'X-Auth-Token': authToken });
+					for (let i = 0; i < 2; i++)
+						await providerCall(server.url, 'POST', '/api/v1/admin/token', { 'X-Auth-Token': authToken });
 				},
 			},
 		],
@@ -161,7 +186,9 @@ export const DEMO_PROVIDERS: DemoProvider[] = [
 					const email = SATELLITE_USERS[0].email;
 					const signIn = await forms.open(formTriggerPath(workflow));
 					const askForCode = await forms.submit(signIn, { Email: email });
-					const code = (server.provider.snapshot() as SatelliteState).outbox.filter((sent) => sent.to === email).at(-1)?.code;
+					const code = (server.provider.snapshot() as SatelliteState).outbox
+						.filter((sent) => sent.to === email)
+						.at(-1)?.code;
 					if (!code) throw new Error(`The Satellite server sent no code to ${email}`);
 					await forms.submit(askForCode, { Code: code });
 				},
@@ -213,6 +240,7 @@ export async function providerCall(
 ): Promise<string> {
 	const response = await fetch(`${serverUrl}${path}`, { method, headers, body });
 	const text = await response.text();
-	if (!response.ok) throw new Error(`Demo set-up: ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+	if (!response.ok)
+		throw new Error(`Demo set-up: ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
 	return text;
 }

@@ -70,7 +70,8 @@ export function demoFixtures(providers: RunningProviders): Omit<DemoSetup, 'prov
 		entry,
 		server: providers.servers[entry.provider],
 	}));
-	const credentials = entries.flatMap(({ entry, server }) => entry.credentials(server.url));
+	const servers = Object.fromEntries(Object.entries(providers.servers).map(([name, server]) => [name, server.url]));
+	const credentials = entries.flatMap(({ entry, server }) => entry.credentials(server.url, servers));
 
 	const hooks = new Map<string, { example: DemoExample; server: ProviderServer }>();
 	for (const { entry, server } of entries) {
@@ -100,7 +101,9 @@ export function demoFixtures(providers: RunningProviders): Omit<DemoSetup, 'prov
 			manualTrigger: workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')?.name,
 			beforeDemoRun: beforeDemoRun && hook ? async () => await beforeDemoRun(hook.server) : undefined,
 			actOutDemoRun:
-				actOutDemoRun && hook ? async (forms) => await actOutDemoRun({ server: hook.server, workflow, forms }) : undefined,
+				actOutDemoRun && hook
+					? async (forms) => await actOutDemoRun({ server: hook.server, workflow, forms })
+					: undefined,
 		};
 	});
 	return { entries, credentials, examples };

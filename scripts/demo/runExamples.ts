@@ -35,7 +35,8 @@ export async function runExamples(
 			const executionId = await startExample(client, forms, example);
 			const summary = summarizeExecution(await client.waitForExecution(executionId));
 			Object.assign(row, { status: summary.status, itemsOut: summary.itemsOut, timeMs: summary.timeMs });
-			if (summary.status !== 'success') row.failure = summary.error ?? `The execution ended with status "${summary.status}"`;
+			if (summary.status !== 'success')
+				row.failure = summary.error ?? `The execution ended with status "${summary.status}"`;
 		} catch (error) {
 			row.failure = error instanceof Error ? error.message : String(error);
 		}
@@ -66,6 +67,8 @@ export function formatTable(rows: ExampleRunRow[]): string {
 	const cells = rows.map((row) => [row.workflow, row.status, String(row.itemsOut), `${row.timeMs} ms`]);
 	const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
 	const line = (values: string[]) =>
-		values.map((value, column) => (column >= 2 ? value.padStart(widths[column]) : value.padEnd(widths[column]))).join('  ');
+		values
+			.map((value, column) => (column >= 2 ? value.padStart(widths[column]) : value.padEnd(widths[column])))
+			.join('  ');
 	return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }

@@ -14,7 +14,13 @@ import { SatelliteApi } from '../../../../credentials/SatelliteApi.credentials';
 import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
 import { VirtuousApi } from '../../../../credentials/VirtuousApi.credentials';
 import type { WorkflowFixture } from '../../../n8n/testBed';
-import { demoFixtures, EXAMPLES_DIR, exampleFiles, startDemoSetup, type DemoSetup } from '../../../../scripts/demo/demoSetup';
+import {
+	demoFixtures,
+	EXAMPLES_DIR,
+	exampleFiles,
+	startDemoSetup,
+	type DemoSetup,
+} from '../../../../scripts/demo/demoSetup';
 import { formatTable } from '../../../../scripts/demo/runExamples';
 
 let setup: DemoSetup;
@@ -32,9 +38,10 @@ const nodesUsingCredentials = (workflow: WorkflowFixture) => workflow.nodes.filt
 
 const CREDENTIAL_TYPES: ICredentialType[] = [new RingCxApi(), new VirtuousApi(), new SatelliteApi(), new ViafouraApi()];
 
-test('one demo credential per provider, each of a credential type the package declares', () => {
+test('demo credentials for every provider and sign-in, each of a credential type the package declares', () => {
 	expect(setup.credentials.map(({ id, type }) => ({ id, type }))).toEqual([
 		{ id: 'demoRingCxApi0001', type: 'ringCxApi' },
+		{ id: 'demoRingCxRcLogin', type: 'ringCxApi' },
 		{ id: 'demoVirtuousApi01', type: 'virtuousApi' },
 		{ id: 'satelliteCredential', type: 'satelliteApi' },
 		{ id: 'demoViafouraApi01', type: 'viafouraApi' },
@@ -47,7 +54,10 @@ test("every demo credential fills in only its type's fields, with values its opt
 	// silently ignores parts of.
 	for (const credential of setup.credentials) {
 		const type = CREDENTIAL_TYPES.find((candidate) => candidate.name === credential.type);
-		expect({ credential: credential.id, declared: Boolean(type) }).toEqual({ credential: credential.id, declared: true });
+		expect({ credential: credential.id, declared: Boolean(type) }).toEqual({
+			credential: credential.id,
+			declared: true,
+		});
 		const properties = new Map<string, INodeProperties>(type!.properties.map((property) => [property.name, property]));
 		for (const [field, value] of Object.entries(credential.data)) {
 			const property = properties.get(field);
@@ -93,7 +103,9 @@ test('imported examples reach only the local provider servers; the files themsel
 			example.file,
 			example.workflow.nodes
 				.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
-				.flatMap((node) => [...JSON.stringify(node.parameters ?? {}).matchAll(/https?:\/\/[^"\\/]+/g)].map((match) => match[0])),
+				.flatMap((node) =>
+					[...JSON.stringify(node.parameters ?? {}).matchAll(/https?:\/\/[^"\\/]+/g)].map((match) => match[0]),
+				),
 		]),
 	);
 	expect(parameterHosts).toEqual({
@@ -120,7 +132,9 @@ test('every example explains itself with sticky notes and has stable ids', () =>
 		expect(example.workflow.id).toMatch(/^[A-Za-z0-9]{1,21}$/);
 	}
 	const again = demoFixtures(setup.providers);
-	expect(again.examples.map((example) => example.workflow.id)).toEqual(setup.examples.map((example) => example.workflow.id));
+	expect(again.examples.map((example) => example.workflow.id)).toEqual(
+		setup.examples.map((example) => example.workflow.id),
+	);
 });
 
 test('the demo table lines up its columns', () => {
