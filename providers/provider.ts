@@ -22,6 +22,9 @@ export interface Provider {
 	 * value, and the field holding what was pasted (sent as the token, no renewal) with its label.
 	 */
 	pasted?: { modeField: string; mode: string; field: string; label: string };
-	/** For the per-provider npm package and the docs: `n8n-nodes-<id>`, docs/<id>.md. */
-	packaging: { id: string; title: string; credentialClass: string; nodeFolder?: string };
+	/**
+	 * For the per-provider npm package and the docs: `n8n-nodes-<id>`, docs/<id>.md. Every provider has a
+	 * node (nodes/<nodeFolder>/): n8n refuses a package without one.
+	 */
+	packaging: { id: string; title: string; credentialClass: string; nodeFolder: string };
 }
