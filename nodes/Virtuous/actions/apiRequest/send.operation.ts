@@ -98,7 +98,15 @@ function readMethod(context: IExecuteFunctions, itemIndex: number): Method {
 
 function readPath(context: IExecuteFunctions, itemIndex: number): string {
 	const value = itemParameter(context, 'path', itemIndex, '');
-	const checked = checkApiPath(typeof value === 'string' ? value : '');
+	if (typeof value !== 'string' && value !== undefined && value !== null) {
+		throw invalid(
+			context,
+			itemIndex,
+			`The "Path" of item ${itemIndex} is not text`,
+			'Map a single field that holds the path, not an object or a list.',
+		);
+	}
+	const checked = checkApiPath(value ?? '');
 	if (typeof checked === 'string') return checked;
 	throw invalid(context, itemIndex, `The "Path" of item ${itemIndex} ${checked.problem}`, checked.help);
 }
