@@ -10,6 +10,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
+	type GenericValue,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -35,11 +36,11 @@ import type { NodeRequestSettings } from './nodeRequests';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
-	/** Under the provider's API root, e.g. `/v1/admin/users`. */
+	/** Under the provider's API root, e.g. `/v1/admin/users`, with its query string if it has one. */
 	path: string;
 	/** A form body, or a JSON body. */
 	form?: Record<string, string>;
-	json?: IDataObject;
+	json?: IDataObject | GenericValue[];
 	/** What sending it twice would do (see requestEngine/engine.ts). */
 	repeat: Repeat;
 	/** The item's error when a request that is not `safe` loses its answer. */

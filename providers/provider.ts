@@ -30,6 +30,9 @@ export interface Provider {
 		credentials: ICredentialDataDecryptedObject,
 		statusCode: number,
 	): { message: string; description: string } | undefined;
-	/** For the per-provider npm package and the docs: `n8n-nodes-<id>`, docs/<id>.md. */
-	packaging: { id: string; title: string; credentialClass: string; nodeFolder?: string };
+	/**
+	 * For the per-provider npm package and the docs: `n8n-nodes-<id>`, docs/<id>.md. Every provider has a
+	 * node (nodes/<nodeFolder>/): n8n refuses a package without one.
+	 */
+	packaging: { id: string; title: string; credentialClass: string; nodeFolder: string };
 }

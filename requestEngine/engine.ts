@@ -4,7 +4,7 @@
  * pause a 429 asks of every caller live here once; a provider only says what differs: where the call
  * goes, its body, and what sending it twice would do (`repeat`).
  */
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { GenericValue, IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import {
 	answerLostError,
@@ -37,8 +37,8 @@ export interface ProviderCall {
 	method: IHttpRequestMethods;
 	url: string;
 	headers?: Record<string, string>;
-	/** A form body (percent-encoded here, RFC 3986) or a JSON body. */
-	body?: { form: Record<string, string> } | { json: IDataObject };
+	/** A form body (percent-encoded here, RFC 3986) or a JSON body (an object, or an array for batch endpoints). */
+	body?: { form: Record<string, string> } | { json: IDataObject | GenericValue[] };
 	/** Sent as an HTTP Basic `Authorization` header. */
 	basicAuth?: { username: string; password: string };
 	repeat: Repeat;

@@ -217,5 +217,5 @@ export const virtuous: Provider = {
 	lifecycle: virtuousLifecycle,
 	tokenHeader: () => 'Authorization',
 	pasted: { modeField: 'authMethod', mode: 'apiKey', field: 'apiKey', label: 'API Key' },
-	packaging: { id: 'virtuous', title: 'Virtuous CRM', credentialClass: 'VirtuousApi' },
+	packaging: { id: 'virtuous', title: 'Virtuous CRM', credentialClass: 'VirtuousApi', nodeFolder: 'Virtuous' },
 };

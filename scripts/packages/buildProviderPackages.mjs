@@ -14,9 +14,9 @@
 // and symbolic links to its node folder and credential file. The build writes both manifests; the unit
 // tests check the committed one is current (`npm run build:packages` after changing package.json).
 //
-// Virtuous is listed but not built: it has a credential and no node, and n8n's checks refuse a package
-// whose n8n.nodes is empty (n8n-nodes-base/community-package-json-n8n-nodes-empty and
-// @n8n/community-nodes/n8n-object-validation, both errors in the scan). It gets a package once it has a node.
+// Every provider has a node: n8n's checks refuse a package whose n8n.nodes is empty
+// (n8n-nodes-base/community-package-json-n8n-nodes-empty and @n8n/community-nodes/n8n-object-validation,
+// both errors in the scan).
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +26,16 @@ import { repositoryHome } from '../build/syncRepositoryUrls.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 
-/** Each provider: its credential, its node (if it has one), its icon folder; its documentation is docs/<id>.md. */
+/**
+ * Each provider: its credential and its node folder (which holds the icons too); its documentation is
+ * docs/<id>.md. The `packaging` of each provider in providers/, written here again because `npm run release`
+ * reads it without a build; a unit test keeps the two the same.
+ */
 export const PROVIDERS = [
-	{ id: 'virtuous', title: 'Virtuous CRM', credential: 'VirtuousApi', node: null, assets: 'Virtuous' },
-	{ id: 'satellite', title: 'Satellite', credential: 'SatelliteApi', node: 'Satellite', assets: 'Satellite' },
-	{ id: 'ringcx', title: 'RingCX', credential: 'RingCxApi', node: 'RingCx', assets: 'RingCx' },
-	{ id: 'viafoura', title: 'Viafoura', credential: 'ViafouraApi', node: 'Viafoura', assets: 'Viafoura' },
+	{ id: 'virtuous', title: 'Virtuous CRM', credential: 'VirtuousApi', node: 'Virtuous' },
+	{ id: 'satellite', title: 'Satellite', credential: 'SatelliteApi', node: 'Satellite' },
+	{ id: 'ringcx', title: 'RingCX', credential: 'RingCxApi', node: 'RingCx' },
+	{ id: 'viafoura', title: 'Viafoura', credential: 'ViafouraApi', node: 'Viafoura' },
 ];
 
 /** The compiled files `entry` needs: itself and every file reached through relative require() calls. */
@@ -54,9 +58,7 @@ export function packageJson(provider, combined) {
 	return {
 		name: `n8n-nodes-${provider.id}`,
 		version: combined.version,
-		description: provider.node
-			? `n8n credential and node for ${provider.title} that run the whole token life cycle (acquire, cache, refresh, recover from a 401).`
-			: `n8n credential for ${provider.title} that runs the whole token life cycle (acquire, cache, refresh, recover from a 401); use it in the HTTP Request node.`,
+		description: `n8n credential and node for ${provider.title} that run the whole token life cycle (acquire, cache, refresh, recover from a 401).`,
 		keywords: ['n8n-community-node-package', 'n8n', provider.id],
 		license: combined.license,
 		homepage: `${home}/blob/main/docs/${provider.id}.md`,
@@ -69,7 +71,7 @@ export function packageJson(provider, combined) {
 			n8nNodesApiVersion: combined.n8n.n8nNodesApiVersion,
 			strict: combined.n8n.strict,
 			credentials: [credential],
-			nodes: provider.node ? [`dist/nodes/${provider.node}/${provider.node}.node.js`] : [],
+			nodes: [`dist/nodes/${provider.node}/${provider.node}.node.js`],
 		},
 		peerDependencies: combined.peerDependencies,
 		peerDependenciesMeta: combined.peerDependenciesMeta,
@@ -78,9 +80,7 @@ export function packageJson(provider, combined) {
 
 function readme(provider, pkg, combined) {
 	const home = repositoryHome(combined);
-	const what = provider.node
-		? `the **${provider.title} API** credential and the **${provider.node}** node`
-		: `the **${provider.title} API** credential (use it in n8n's HTTP Request node)`;
+	const what = `the **${provider.title} API** credential and the **${provider.node}** node`;
 	return `# ${pkg.name}
 
 An [n8n](https://n8n.io) community package with ${what}. The credential runs the whole token life
@@ -136,15 +136,16 @@ export function buildProviderPackages(out = join(root, 'dist-packages')) {
 	rmSync(out, { recursive: true, force: true });
 	const built = [];
 	for (const provider of PROVIDERS) {
-		if (!provider.node) continue;
 		if (out === join(root, 'dist-packages')) writeSourceFolder(provider, combined);
 		const target = join(out, `n8n-nodes-${provider.id}`);
-		const entries = [join(dist, 'credentials', `${provider.credential}.credentials.js`)];
-		if (provider.node) entries.push(join(dist, 'nodes', provider.node, `${provider.node}.node.js`));
+		const entries = [
+			join(dist, 'credentials', `${provider.credential}.credentials.js`),
+			join(dist, 'nodes', provider.node, `${provider.node}.node.js`),
+		];
 		const files = new Set();
 		for (const entry of entries) requiredFiles(entry, files);
 		// Icons and the codex file sit beside the node (the credential's icon points there too).
-		const assets = join(dist, 'nodes', provider.assets);
+		const assets = join(dist, 'nodes', provider.node);
 		for (const file of readdirSync(assets)) if (/\.(svg|png|node\.json)$/.test(file)) files.add(join(assets, file));
 		for (const file of files) {
 			const destination = join(target, 'dist', relative(dist, file));

@@ -3,7 +3,8 @@
  * OAuth token endpoint at `POST /Token` taking form-encoded password and refresh-token grants, a
  * 202 Accepted (and a texted code) for users with two-factor authentication, rotating refresh
  * tokens, access tokens that live two weeks, and API keys sent the same way as tokens
- * (`Authorization: Bearer …`). A few cheap API routes sit under `/api`.
+ * (`Authorization: Bearer …`). A few cheap API routes sit under `/api`: the current organization, a
+ * contact, the contact query and the contacts' custom fields (an answer that is a JSON array).
  */
 import { randomInt } from 'node:crypto';
 
@@ -59,6 +60,22 @@ export const VIRTUOUS_CONTACTS = [
 	{ id: 1001, contactType: 'Household', name: 'Ada & Alan Lovelace', email: 'ada@example.test', city: 'Austin' },
 	{ id: 1002, contactType: 'Organization', name: 'Grace Foundation', email: 'give@grace.test', city: 'Dallas' },
 	{ id: 1003, contactType: 'Household', name: 'Katherine Johnson', email: 'kj@example.test', city: 'Houston' },
+];
+
+/**
+ * What `GET /api/Contact/CustomFields` answers: an array, one entry per custom field the organization
+ * configured on contacts, with `name`, `displayName`, `dataType` and `options` (the valid values of a
+ * Dropdown, empty for free-form fields), as docs.virtuous.org/crm/concepts/custom-fields describes it.
+ * The docs name the Dropdown type; "Text" for a free-form field is this stand-in's choice.
+ */
+export const VIRTUOUS_CONTACT_CUSTOM_FIELDS = [
+	{
+		name: 'Preferred Channel',
+		displayName: 'Preferred Channel',
+		dataType: 'Dropdown',
+		options: ['Email', 'Mail', 'Phone'],
+	},
+	{ name: 'Partner Reference', displayName: 'Partner Reference', dataType: 'Text', options: [] },
 ];
 
 /** The documented token lifetime: two weeks. OWIN answers it in seconds, one short. */
@@ -258,6 +275,15 @@ export function createVirtuous(): ProviderDefinition & {
 				handle: (request) => {
 					if (authenticate(request) === undefined) return unauthorized();
 					return json(200, VIRTUOUS_ORGANIZATION);
+				},
+			},
+			// Before /api/Contact/:contactId, which would take "CustomFields" for an id, as Web API's routing does not.
+			{
+				method: 'GET',
+				path: '/api/Contact/CustomFields',
+				handle: (request) => {
+					if (authenticate(request) === undefined) return unauthorized();
+					return json(200, VIRTUOUS_CONTACT_CUSTOM_FIELDS);
 				},
 			},
 			{

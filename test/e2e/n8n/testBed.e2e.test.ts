@@ -87,7 +87,7 @@ describe('n8n test bed', () => {
 			const ours = (await bed.listNodeTypes()).filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`));
 			// Each node the package declares in package.json `n8n.nodes` is loaded.
 			expect(ours.map((type) => type.name)).toEqual(
-				expect.arrayContaining(['ringCx', 'satellite', 'viafoura'].map((name) => `${PACKAGE_NAME}.${name}`)),
+				expect.arrayContaining(['ringCx', 'satellite', 'viafoura', 'virtuous'].map((name) => `${PACKAGE_NAME}.${name}`)),
 			);
 
 			// Executing resolves every node type, disabled ones included: an unloaded package fails

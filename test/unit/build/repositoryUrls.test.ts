@@ -29,6 +29,7 @@ describe('every project URL derives from package.json repository', () => {
 				'nodes/RingCx/RingCx.node.json',
 				'nodes/Satellite/Satellite.node.json',
 				'nodes/Viafoura/Viafoura.node.json',
+				'nodes/Virtuous/Virtuous.node.json',
 				'package.json',
 			].sort(),
 		);

@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
+import { PROVIDERS as PROVIDER_LIST } from '../../../providers';
+
 jest.setTimeout(180_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -15,10 +17,18 @@ const OUT = join(ROOT, '.verify', 'provider-packages');
 const combined = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 const PROVIDERS = [
+	{ id: 'virtuous', credential: 'VirtuousApi', credentialName: 'virtuousApi', node: 'Virtuous' },
 	{ id: 'satellite', credential: 'SatelliteApi', credentialName: 'satelliteApi', node: 'Satellite' },
 	{ id: 'ringcx', credential: 'RingCxApi', credentialName: 'ringCxApi', node: 'RingCx' },
 	{ id: 'viafoura', credential: 'ViafouraApi', credentialName: 'viafouraApi', node: 'Viafoura' },
 ];
+
+/** The provider list of scripts/packages/buildProviderPackages.mjs, as the script itself exports it. */
+function scriptProviders(): unknown {
+	const script = join(ROOT, 'scripts', 'packages', 'buildProviderPackages.mjs');
+	const code = `import { PROVIDERS } from ${JSON.stringify(script)}; process.stdout.write(JSON.stringify(PROVIDERS));`;
+	return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }));
+}
 
 function walk(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -40,8 +50,24 @@ beforeAll(() => {
 });
 
 describe('one package per provider', () => {
-	it('builds one folder per provider that has a node (Virtuous has only a credential, which n8n refuses)', () => {
-		expect(readdirSync(OUT).sort()).toEqual(['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura']);
+	it('builds one folder per provider, each with its node (n8n refuses a package without one)', () => {
+		expect(readdirSync(OUT).sort()).toEqual([
+			'n8n-nodes-ringcx',
+			'n8n-nodes-satellite',
+			'n8n-nodes-viafoura',
+			'n8n-nodes-virtuous',
+		]);
+	});
+
+	it("packages what each provider's `packaging` in providers/ says: the script's list is the same", () => {
+		expect(scriptProviders()).toEqual(
+			PROVIDER_LIST.map(({ packaging }) => ({
+				id: packaging.id,
+				title: packaging.title,
+				credential: packaging.credentialClass,
+				node: packaging.nodeFolder,
+			})),
+		);
 	});
 
 	describe.each(PROVIDERS)('n8n-nodes-$id', ({ id, credential, credentialName, node }) => {

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'release.mjs');
-// The per-provider packages npm run build:packages writes (a provider with a node).
-const PACKAGES = ['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura'];
+// The per-provider packages npm run build:packages writes: one per provider.
+const PACKAGES = ['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura', 'n8n-nodes-virtuous'];
 const manifest = (dir: string, name: string) => join(dir, 'packages', name, 'package.json');
 
 /** A throw-away git repository holding copies of the files the release script edits. */

@@ -1,0 +1,1 @@
+../../../credentials/VirtuousApi.credentials.ts
