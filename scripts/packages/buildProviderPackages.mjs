@@ -106,6 +106,13 @@ ${combined.license}, see LICENSE.
 `;
 }
 
+/**
+ * The shared source folders every package ships beside its node and credential. The committed source
+ * folders link them too, so that the relative imports of the linked credential resolve there (n8n's
+ * `n8n-node lint` at the repository root resolves imports from the link's own path).
+ */
+export const SHARED_SOURCE_FOLDERS = ['nodeExecution', 'providers', 'requestEngine', 'tokenLifecycle'];
+
 /** The committed source folder of one provider package: its package.json and links to its sources. */
 export function writeSourceFolder(provider, combined) {
 	const folder = join(root, 'packages', `n8n-nodes-${provider.id}`);
@@ -115,6 +122,7 @@ export function writeSourceFolder(provider, combined) {
 	const links = [
 		[join('nodes', provider.node), join('..', '..', '..', 'nodes', provider.node)],
 		[join('credentials', `${provider.credential}.credentials.ts`), join('..', '..', '..', 'credentials', `${provider.credential}.credentials.ts`)],
+		...SHARED_SOURCE_FOLDERS.map((shared) => [shared, join('..', '..', shared)]),
 	];
 	for (const [link, target] of links) {
 		const path = join(folder, link);

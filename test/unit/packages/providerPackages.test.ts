@@ -37,7 +37,11 @@ function walk(dir: string): string[] {
 }
 
 function packedSize(folder: string): number {
-	const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json'], {
+		cwd: folder,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+	});
 	return (JSON.parse(out) as Array<{ size: number }>)[0].size;
 }
 
@@ -97,10 +101,13 @@ describe('one package per provider', () => {
 
 		it('ships its credential, its node with icons and codex, the shared code, a README and LICENSE, nothing else', () => {
 			const files = walk(folder).map((file) => relative(folder, file));
-			expect(files.filter((f) => f.startsWith('dist/credentials/'))).toEqual([`dist/credentials/${credential}.credentials.js`]);
+			expect(files.filter((f) => f.startsWith('dist/credentials/'))).toEqual([
+				`dist/credentials/${credential}.credentials.js`,
+			]);
 			const nodeFolders = new Set(files.filter((f) => f.startsWith('dist/nodes/')).map((f) => f.split('/')[2]));
 			expect([...nodeFolders]).toEqual([node]);
-			for (const asset of [`${node}.node.json`, `${id}.svg`, `${id}.dark.svg`]) expect(files).toContain(`dist/nodes/${node}/${asset}`);
+			for (const asset of [`${node}.node.json`, `${id}.svg`, `${id}.dark.svg`])
+				expect(files).toContain(`dist/nodes/${node}/${asset}`);
 			expect(files).toContain('dist/tokenLifecycle/index.js');
 			expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
 			expect(files.filter((f) => /\.(map|d\.ts|ts)$/.test(f))).toEqual([]);
@@ -115,18 +122,33 @@ describe('one package per provider', () => {
 			expect(new CredentialClass()).toMatchObject({ name: credentialName });
 			const nodeModule = require(join(folder, manifest.n8n.nodes[0]));
 			const instance = new nodeModule[node]();
-			expect(instance.description.credentials).toEqual([expect.objectContaining({ name: credentialName, required: true })]);
-			expect(existsSync(join(folder, 'dist', 'nodes', node, instance.description.icon.light.replace('file:', '')))).toBe(true);
+			expect(instance.description.credentials).toEqual([
+				expect.objectContaining({ name: credentialName, required: true }),
+			]);
+			expect(
+				existsSync(join(folder, 'dist', 'nodes', node, instance.description.icon.light.replace('file:', ''))),
+			).toBe(true);
 		});
 
 		it("has a committed source folder in packages/ that n8n's scan finds through provenance", () => {
 			// Same package.json as the built one (run npm run build:packages after changing package.json) ...
 			const committed = join(ROOT, 'packages', `n8n-nodes-${id}`);
-			expect(readFileSync(join(committed, 'package.json'), 'utf8')).toBe(readFileSync(join(folder, 'package.json'), 'utf8'));
+			expect(readFileSync(join(committed, 'package.json'), 'utf8')).toBe(
+				readFileSync(join(folder, 'package.json'), 'utf8'),
+			);
 			// ... and links to exactly its node folder and credential source.
 			expect(readdirSync(join(committed, 'nodes'))).toEqual([node]);
 			expect(realpathSync(join(committed, 'nodes', node))).toBe(realpathSync(join(ROOT, 'nodes', node)));
 			expect(readdirSync(join(committed, 'credentials'))).toEqual([`${credential}.credentials.ts`]);
+			// ... and to the shared folders the package ships, which its sources import.
+			const shipped = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+			const shared = shipped
+				.map((file) => file.replace('dist/', ''))
+				.filter((f) => f !== 'nodes' && f !== 'credentials');
+			expect(shared.length).toBeGreaterThan(0);
+			for (const folder of shared) {
+				expect(realpathSync(join(committed, folder))).toBe(realpathSync(join(ROOT, folder)));
+			}
 			expect(realpathSync(join(committed, 'credentials', `${credential}.credentials.ts`))).toBe(
 				realpathSync(join(ROOT, 'credentials', `${credential}.credentials.ts`)),
 			);
