@@ -38,6 +38,17 @@ const otpCalls = () => server.requests('POST', '/otp/send');
 const tokenCalls = () => server.requests('POST', '/oauth/v2/token');
 
 describe('Send', () => {
+	it('says in its help that a success does not mean the user exists', () => {
+		const help = new Satellite().description.properties.filter(
+			(property) =>
+				['email', 'phone'].includes(property.name) && property.displayOptions?.show?.operation?.includes('send'),
+		);
+		expect(help.map((property) => property.description?.includes('a success does not mean the user exists'))).toEqual([
+			true,
+			true,
+		]);
+	});
+
 	it('gets a client token, then sends the email as a JSON body with the Bearer token, and outputs the answer', async () => {
 		const store = credentialStore();
 		const { output, storedCredential } = await runSatelliteNode(store, {

@@ -3,7 +3,7 @@
  * operations run through the node's own `execute` against the bundled Viafoura server over HTTP,
  * with n8n's execution semantics (test/support/nodeExecutionContext.ts).
  */
-import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { ViafouraApi } from '../../../../credentials/ViafouraApi.credentials';
 import { createViafoura } from '../../../providers/viafoura';
@@ -39,74 +39,6 @@ const logout = (parameters: Record<string, ParameterValue>) => ({
 const tokenCalls = () => server.requests('POST', '/oauth2/token');
 const loginCalls = () => server.requests('POST', '/rest/v1/accounts/login');
 const logoutCalls = () => server.requests('POST', '/rest/v1/accounts/logout');
-
-describe('description', () => {
-	const { description } = new Viafoura();
-	const property = (name: string): INodeProperties => {
-		const found = description.properties.find((candidate) => candidate.name === name);
-		if (!found) throw new Error(`No parameter "${name}"`);
-		return found;
-	};
-
-	it('keeps the names, types and defaults saved workflows use', () => {
-		expect(description).toMatchObject({
-			name: 'viafoura',
-			displayName: 'Viafoura',
-			version: 1,
-			usableAsTool: true,
-			credentials: [{ name: 'viafouraApi', required: true }],
-		});
-		expect(description.subtitle).toContain('$parameter["operation"]');
-		expect(description.properties.map((p) => p.name)).toEqual([
-			'resource',
-			'operation',
-			'userId',
-			'name',
-			'email',
-			'session',
-			'concurrency',
-			'options',
-		]);
-		expect(property('resource')).toMatchObject({
-			default: 'session',
-			options: [{ name: 'Session', value: 'session' }],
-		});
-		expect(property('operation')).toMatchObject({
-			default: 'login',
-			displayOptions: { show: { resource: ['session'] } },
-			options: [
-				expect.objectContaining({ name: 'Log In', value: 'login' }),
-				expect.objectContaining({ name: 'Log Out', value: 'logout' }),
-			],
-		});
-		const loginOnly = { show: { resource: ['session'], operation: ['login'] } };
-		expect(property('userId')).toMatchObject({
-			type: 'string',
-			default: '',
-			required: true,
-			displayOptions: loginOnly,
-		});
-		expect(property('name')).toMatchObject({ type: 'string', default: '', required: true, displayOptions: loginOnly });
-		expect(property('email')).toMatchObject({ type: 'string', default: '', displayOptions: loginOnly });
-		expect(property('email').required).toBeFalsy();
-		expect(property('session')).toMatchObject({
-			type: 'string',
-			default: '',
-			required: true,
-			displayOptions: { show: { resource: ['session'], operation: ['logout'] } },
-		});
-		// The default went from 5 to 20, then 50 (issue 11): at 20 ms of latency 5 made the node slower than the HTTP
-		// Request node, 20 took 1.5x its own time at 0 ms, and at 200 ms 40 were slower than the HTTP Request node.
-		expect(property('concurrency')).toMatchObject({ type: 'number', default: 50, typeOptions: { minValue: 1 } });
-		expect(property('concurrency').displayOptions).toBeUndefined();
-	});
-
-	it('has actions for the AI tool use and descriptions that start with a verb', () => {
-		const options = property('operation').options as Array<{ action?: string; description?: string }>;
-		expect(options.map((option) => option.action)).toEqual(['Log a reader in', 'Log a reader out']);
-		for (const option of options) expect(option.description).toMatch(/^(Create|End) /);
-	});
-});
 
 describe('Log In', () => {
 	it('gets a token, then posts id, name and email form-encoded with the Bearer token, and outputs the answer', async () => {
