@@ -5,13 +5,10 @@
  * provider servers count what really reached them.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { RingCxApi } from '../../credentials/RingCxApi.credentials';
 import { ViafouraApi } from '../../credentials/ViafouraApi.credentials';
 import { VirtuousApi } from '../../credentials/VirtuousApi.credentials';
-import { callProvider, plainTransport } from '../../requestEngine';
 import { AFTERMATH_MS } from '../../tokenLifecycle/renewalInFlight';
 import type { ProviderServer } from '../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
@@ -266,37 +263,7 @@ describe('transient faults fail only the request that met them', () => {
 });
 
 describe('token requests time out', () => {
-	let hanging: Server;
-	let hangingUrl: string;
-	beforeAll(async () => {
-		// Accepts the connection and never answers.
-		hanging = createServer(() => undefined);
-		await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
-		hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
-	});
-	afterAll(async () => {
-		hanging.closeAllConnections();
-		await new Promise((resolve) => hanging.close(resolve));
-	});
-
-	it('gives up on a provider that does not answer, naming only the host, and does not send it again', async () => {
-		let sent = 0;
-		const counting = { httpRequest: async (options: never) => (sent++, await httpRequest(options)) } as never;
-		const error = await callProvider(
-			plainTransport(counting, 'Viafoura'),
-			{
-				provider: 'Viafoura',
-				method: 'POST',
-				url: `${hangingUrl}/oauth2/token`,
-				body: { form: { grant_type: 'client_credentials' } },
-				repeat: 'safe',
-			},
-			{ timeoutMs: 300 },
-		).catch((e: Error & { description?: string }) => e);
-		expect(error).toMatchObject({ message: `Viafoura did not answer in time (${hangingUrl}, 0.3 s)` });
-		expect(sent).toBe(1);
-	});
-
+	// A time-out is never followed by a second request: test/unit/requestEngine/oneRequestPath.test.ts.
 	it('every credential token request carries the 20 s timeout', async () => {
 		const seen: Array<number | undefined> = [];
 		const watching = {

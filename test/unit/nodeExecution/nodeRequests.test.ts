@@ -185,36 +185,3 @@ describe('many items at once', () => {
 		},
 	);
 });
-
-describe('a 429 with Retry-After', () => {
-	const { server, baseUrl } = viafoura;
-
-	it('pauses every item, not just the one that met it, and resends only that one', async () => {
-		const store = new CredentialStore(viafouraCredentialData(baseUrl()));
-		await runViafouraNode(store, { parameters: viafouraLogin() }); // a token, so the run below is all logins
-		server.clearLog();
-		server.setLatency(40);
-		const logins = () => server.requests('POST', '/rest/v1/accounts/login');
-		// The first item goes alone; the 3rd login request (one of five then in flight) is told to wait 1 s.
-		const items = 12;
-		const run = runViafouraNode(store, { items, parameters: viafouraLogin({ concurrency: 5 }) });
-		const waitFor = async (condition: () => boolean) => {
-			while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
-		};
-		await waitFor(() => logins().length >= 2);
-		server.failNext(1, { status: 429, retryAfter: 1, pathPrefix: '/rest/v1/accounts/login' });
-		await waitFor(() => logins().some((entry) => entry.status === 429));
-		const answeredAt = Date.parse(logins().find((entry) => entry.status === 429)!.at) + 40;
-		const { output } = await run;
-
-		expect(output.map((item) => item.pairedItem)).toEqual(Array.from({ length: items }, (_, item) => ({ item })));
-		expect(output.every((item) => typeof item.json.session === 'string')).toBe(true);
-		expect(logins()).toHaveLength(items + 1);
-		// Nothing was sent while the pause lasted (a little slack for the clock and the answer's travel).
-		const sentDuringPause = logins().filter((entry) => {
-			const at = Date.parse(entry.at);
-			return at > answeredAt + 50 && at < answeredAt + 900;
-		});
-		expect(sentDuringPause).toEqual([]);
-	});
-});
