@@ -73,8 +73,10 @@ export async function shareRenewalInFlight(
 				return fields;
 			},
 			(error: unknown) => {
-				// A refusal or a texted code is remembered by signInMemory.ts, with its own wording for later calls.
-				if (error instanceof ProviderError && error.outcome !== 'transient') renewals.delete(key);
+				// A refusal or a texted code is remembered by signInMemory.ts, with its own wording for later calls;
+				// a renewal stopped because everyone waiting on it was stopped tells later calls nothing.
+				const remembered = error instanceof ProviderError && error.outcome !== 'transient';
+				if (remembered || controller.signal.aborted) renewals.delete(key);
 				else started.failedAt = Date.now();
 				throw error;
 			},

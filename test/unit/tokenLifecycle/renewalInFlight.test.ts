@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ProviderError } from '../../../requestEngine';
 import { AFTERMATH_MS, shareRenewalInFlight } from '../../../tokenLifecycle/renewalInFlight';
 import type { SignIn } from '../../../tokenLifecycle/signInFingerprint';
 
@@ -75,7 +76,9 @@ describe('calls for the same sign-in share one renewal while it is under way', (
 			return await new Promise<IDataObject>((resolve) => (settle = resolve));
 		};
 		const [first, second] = [new AbortController(), new AbortController()];
-		const calls = [first, second].map((stop) => shareRenewalInFlight(signIn, { ...settings, signal: stop.signal }, renew));
+		const calls = [first, second].map((stop) =>
+			shareRenewalInFlight(signIn, { ...settings, signal: stop.signal }, renew),
+		);
 		first.abort();
 		await expect(calls[0]).rejects.toThrow('The execution was stopped');
 		expect(signals[0].aborted).toBe(false);
@@ -83,5 +86,20 @@ describe('calls for the same sign-in share one renewal while it is under way', (
 		await expect(calls[1]).rejects.toThrow('The execution was stopped');
 		expect(signals[0].aborted).toBe(true);
 		settle({});
+	});
+
+	it('a renewal stopped with its waiters is not handed to the next call: that one renews', async () => {
+		const stop = new AbortController();
+		const renew = async ({ signal }: { signal?: AbortSignal }) =>
+			await new Promise<IDataObject>((_resolve, reject) =>
+				signal!.addEventListener('abort', () => reject(new ProviderError('The execution was stopped'))),
+			);
+		const stopped = shareRenewalInFlight(signIn, { ...settings, signal: stop.signal }, renew);
+		stop.abort();
+		await expect(stopped).rejects.toThrow('The execution was stopped');
+		await new Promise((resolve) => setImmediate(resolve));
+		const next = jest.fn(async () => ({ accessToken: 'new token' }));
+		expect(await shareRenewalInFlight(signIn, settings, next)).toEqual({ accessToken: 'new token' });
+		expect(next).toHaveBeenCalledTimes(1);
 	});
 });
