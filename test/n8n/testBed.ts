@@ -166,7 +166,9 @@ export class ExecuteResult implements CommandResult {
 		this.run = findRun(command.logs);
 		this.crashedOnExit = this.signal !== null && this.run !== undefined;
 		this.ok =
-			(this.exitCode === 0 || this.crashedOnExit) && this.run !== undefined && this.run.data.resultData.error === undefined;
+			(this.exitCode === 0 || this.crashedOnExit) &&
+			this.run !== undefined &&
+			this.run.data.resultData.error === undefined;
 	}
 
 	/** Messages of the error-level log lines (where failures without a run are reported). */
@@ -199,9 +201,12 @@ export class ExecuteResult implements CommandResult {
 		const workflowError = this.run?.data.resultData.error;
 		if (workflowError) {
 			const where = workflowError.node?.name ? ` in node "${workflowError.node.name}"` : '';
-			parts.push(`workflow error${where}: ${workflowError.message}${workflowError.description ? ` (${workflowError.description})` : ''}`);
+			parts.push(
+				`workflow error${where}: ${workflowError.message}${workflowError.description ? ` (${workflowError.description})` : ''}`,
+			);
 		}
-		if (!this.run) parts.push('no run was printed', ...this.errorMessages.slice(0, 5), `stdout tail: ${tail(this.stdout, 1500)}`);
+		if (!this.run)
+			parts.push('no run was printed', ...this.errorMessages.slice(0, 5), `stdout tail: ${tail(this.stdout, 1500)}`);
 		if (this.stderr.trim()) parts.push(`stderr: ${tail(this.stderr, 1500)}`);
 		return parts.join('\n');
 	}
@@ -372,14 +377,21 @@ export class N8nTestBed {
 	}
 
 	/** Runs any n8n CLI command in this bed; never rejects for a non-zero exit, only on timeout/spawn errors. */
-	async n8n(args: string[], { timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<CommandResult> {
+	async n8n(
+		args: string[],
+		{ timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS }: { timeoutMs?: number } = {},
+	): Promise<CommandResult> {
 		if (this.disposed) throw new Error(`Test bed "${this.name}" is disposed`);
-		const { exitCode, signal, stdout, stderr } = await runProcess(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
-			cwd: this.rootDir,
-			env: this.env,
-			timeoutMs,
-			allowFailure: true,
-		});
+		const { exitCode, signal, stdout, stderr } = await runProcess(
+			this.runtime.nodeBin,
+			[this.runtime.n8nBin, ...args],
+			{
+				cwd: this.rootDir,
+				env: this.env,
+				timeoutMs,
+				allowFailure: true,
+			},
+		);
 		return { exitCode, signal, stdout, stderr, logs: parseLogLines(stdout) };
 	}
 
@@ -493,7 +505,12 @@ async function runProcess(
 	const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 	const result = await new Promise<ProcessResult>((resolveResult, reject) => {
 		// Own process group, so a timeout also ends the task runner n8n starts.
-		const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
