@@ -100,7 +100,7 @@ const logins = () => server.requests('POST', '/rest/v1/accounts/login');
 test('a 429 with Retry-After half-way through pauses the batch and resends only the refused request', async () => {
 	server.setLatency(30);
 	const run = bed.execute(batchId);
-	// Refuse the 11th login request: the first went alone, then five at a time.
+	// Refuse the 11th login request, half-way through the batch.
 	while (logins().length < 10) await new Promise((resolve) => setTimeout(resolve, 5));
 	server.failNext(1, { status: 429, retryAfter: 1, pathPrefix: '/rest/v1/accounts/login' });
 	const result = await run;
@@ -128,6 +128,6 @@ test('the Timeout option ends a request that takes longer, and the item fails sa
 	const output = result.nodeOutput('Log In');
 	expect(output).toHaveLength(2);
 	// Without the timeout both logins would succeed after 4 s.
-	for (const item of output) expect(item.error).toBe('Viafoura did not answer in time');
+	for (const item of output) expect(item.error).toBe(`Viafoura did not answer in time (${server.url}, 1 s)`);
 	expect(output.some((item) => typeof item.session === 'string')).toBe(false);
 });
