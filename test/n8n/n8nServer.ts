@@ -394,6 +394,11 @@ export class N8nRestClient {
 		return { ...raw, data };
 	}
 
+	/** Stops a running execution, as the editor's Stop button does; answers n8n's account of it. */
+	async stopExecution(executionId: string): Promise<{ status: string; stoppedAt?: string }> {
+		return await this.request('POST', `/rest/executions/${encodeURIComponent(executionId)}/stop`);
+	}
+
 	/** Waits until the execution is no longer new or running (a waiting form counts as not done). */
 	async waitForExecution(executionId: string, timeoutMs = 2 * 60 * 1000): Promise<N8nExecution> {
 		const deadline = Date.now() + timeoutMs;

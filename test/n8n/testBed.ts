@@ -178,20 +178,17 @@ export class ExecuteResult implements CommandResult {
 
 	/** The runs of a node (one per execution of it), empty if it did not run. */
 	nodeRuns(nodeName: string): TaskData[] {
-		return this.run?.data.resultData.runData[nodeName] ?? [];
+		return nodeRunsOf(this.run?.data, nodeName);
 	}
 
 	/** `json` of every item the node emitted on the given output, across all its runs. */
 	nodeOutput(nodeName: string, outputIndex = 0): IDataObject[] {
-		return this.nodeRuns(nodeName).flatMap((task) => (task.data?.main?.[outputIndex] ?? []).map((item) => item.json));
+		return nodeOutputOf(this.run?.data, nodeName, outputIndex);
 	}
 
 	/** The error the node failed with, if it did. */
 	nodeError(nodeName: string): SerializedError | undefined {
-		const fromRun = this.nodeRuns(nodeName).find((task) => task.error)?.error;
-		if (fromRun) return fromRun;
-		const workflowError = this.run?.data.resultData.error;
-		return workflowError?.node?.name === nodeName ? workflowError : undefined;
+		return nodeErrorOf(this.run?.data, nodeName);
 	}
 
 	/** A readable account of why the execution is not ok, for assertion messages. */
@@ -215,6 +212,24 @@ export class ExecuteResult implements CommandResult {
 	assertOk(): void {
 		if (!this.ok) throw new Error(`n8n execution failed:\n${this.failureSummary()}`);
 	}
+}
+
+/** The runs of a node in a run's data (from `n8n execute` or the REST API), empty if it did not run. */
+export function nodeRunsOf(data: N8nRun['data'] | undefined, nodeName: string): TaskData[] {
+	return data?.resultData.runData[nodeName] ?? [];
+}
+
+/** `json` of every item the node emitted on the given output, across all its runs. */
+export function nodeOutputOf(data: N8nRun['data'] | undefined, nodeName: string, outputIndex = 0): IDataObject[] {
+	return nodeRunsOf(data, nodeName).flatMap((task) => (task.data?.main?.[outputIndex] ?? []).map((item) => item.json));
+}
+
+/** The error the node failed with, if it did. */
+export function nodeErrorOf(data: N8nRun['data'] | undefined, nodeName: string): SerializedError | undefined {
+	const fromRun = nodeRunsOf(data, nodeName).find((task) => task.error)?.error;
+	if (fromRun) return fromRun;
+	const workflowError = data?.resultData.error;
+	return workflowError?.node?.name === nodeName ? workflowError : undefined;
 }
 
 export interface CreateTestBedOptions {
