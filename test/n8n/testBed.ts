@@ -1,14 +1,13 @@
 /**
  * A real n8n 2.41.1 (see runtime.ts) with this package installed as a community package, driven
- * through n8n's own CLI: `import:credentials`, `import:workflow`, `execute --id`,
- * `export:credentials --decrypted` and `export:nodes`. Every bed has its own user folder (sqlite
+ * through n8n's own CLI: `import:credentials`, `import:workflow`, `execute --id` and
+ * `export:credentials --decrypted`. Every bed has its own user folder (sqlite
  * database, config, nodes folder), ports and encryption key, so beds never share state.
  *
  * Measured on the 2-core dev machine, idle (each call is one n8n process start):
  *   - runtime install (runtime.ts), once per machine:  ~8 min (5 min npm install, 3 min sqlite3 compile)
  *   - first command on a fresh user folder:            ~8 s (runs ~300 DB migrations); create() does it
  *   - every later command (import, execute, export):   ~3.5-4 s, of which the workflow itself is ms
- *   - export:nodes (listNodeTypes):                    ~4 s, writes ~18 MB
  * So a test that imports credentials + a workflow and executes it costs ~11 s; import several
  * workflows with one importWorkflows() call where you can. With other jobs on the machine these
  * numbers double or triple.
@@ -134,14 +133,6 @@ export interface CommandResult {
 	stderr: string;
 	/** stdout's JSON log entries, in order (lines that are not JSON log entries are skipped). */
 	logs: N8nLogLine[];
-}
-
-export interface NodeTypeSummary {
-	/** Full type name, e.g. `n8n-nodes-token-auth.ringCx`. */
-	name: string;
-	displayName: string;
-	version: number | number[];
-	credentials: string[];
 }
 
 export class ExecuteResult implements CommandResult {
@@ -366,29 +357,6 @@ export class N8nTestBed {
 		const credential = exported.find((entry) => entry.id === id);
 		if (!credential) throw new Error(`export:credentials --id=${id} did not return that credential`);
 		return credential.data;
-	}
-
-	/** Every node type n8n loaded, built-in and community. */
-	async listNodeTypes(): Promise<NodeTypeSummary[]> {
-		const output = join(this.rootDir, 'io', `nodes-${randomUUID()}.json`);
-		const result = await this.n8n(['export:nodes', `--output=${output}`]);
-		this.assertCommand(result, 'export:nodes', /Successfully exported \d+ node types/);
-		const text = await readFile(output, 'utf8');
-		await rm(output, { force: true });
-		// n8n writes this file through a stream and exits shortly after ending it.
-		if (!text.trimEnd().endsWith(']')) throw new Error('export:nodes wrote an incomplete file');
-		const types = JSON.parse(text) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-			credentials?: Array<{ name: string }>;
-		}>;
-		return types.map(({ name, displayName, version, credentials }) => ({
-			name,
-			displayName,
-			version,
-			credentials: (credentials ?? []).map((credential) => credential.name),
-		}));
 	}
 
 	/** Runs any n8n CLI command in this bed; never rejects for a non-zero exit, only on timeout/spawn errors. */
