@@ -4,8 +4,8 @@
  * every item and asks it again after any failure. A two-factor user's first run stops with the
  * instruction and a texted code, the run after entering the code succeeds and clears it, later runs
  * need nothing; when the access tokens have run out the refresh token renews them without a password
- * grant and the rotated refresh token is what n8n stores; 4 items sent one by one text one code, and
- * 20 items at once trade the refresh token once. (The grants' bodies and the API key mode are
+ * grant and the rotated refresh token is what n8n stores; 4 items sent one by one text one code,
+ * 20 items at once trade the refresh token once; the API key mode works. (The grants' bodies are
  * unit-tested; compat.e2e covers a first password sign-in through this node.)
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -13,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { N8nTestBed, type WorkflowNodeFixture } from '../../n8n/testBed';
 import { httpRequestNode, itemsOf, manualWorkflow, type CredentialRef } from '../../n8n/workflows';
 import { ProviderServer } from '../../providers/providerServer';
-import { VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
+import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -26,6 +26,7 @@ let baseUrl: string;
 const TWO_FACTOR = { id: 'virtuousTwoFactor', name: 'Virtuous director login (2FA)' };
 const TWO_FACTOR_BATCH = { id: 'virtuousTwoFactr1', name: 'Virtuous director (2FA), no code yet' };
 const PLAIN = { id: 'virtuousPlain0001', name: 'Virtuous finance login' };
+const API_KEY = { id: 'virtuousApiKey001', name: 'Virtuous API key' };
 
 /** An HTTP Request node as the editor makes it for "Predefined Credential Type" → "Virtuous API". */
 function virtuousCall(
@@ -70,6 +71,7 @@ const numbered = (count: number) => itemsOf(Array.from({ length: count }, (_, n)
 let twoFactorWorkflowId: string;
 let codeOnceWorkflowId: string;
 let twentyItemsWorkflowId: string;
+let apiKeyWorkflowId: string;
 
 const grantTypes = () => server.requests('POST', '/Token').map((entry) => entry.form?.grant_type);
 
@@ -80,9 +82,10 @@ beforeAll(async () => {
 		{ ...TWO_FACTOR, type: 'virtuousApi', data: passwordData(twoFactor) },
 		{ ...TWO_FACTOR_BATCH, type: 'virtuousApi', data: passwordData(twoFactor) },
 		{ ...PLAIN, type: 'virtuousApi', data: passwordData(plain) },
+		{ ...API_KEY, type: 'virtuousApi', data: { baseUrl, authMethod: 'apiKey', apiKey: VIRTUOUS_API_KEY } },
 	]);
 	const organization = '/api/Organization/Current';
-	[twoFactorWorkflowId, codeOnceWorkflowId, twentyItemsWorkflowId] = await bed.importWorkflows([
+	[twoFactorWorkflowId, codeOnceWorkflowId, twentyItemsWorkflowId, apiKeyWorkflowId] = await bed.importWorkflows([
 		manualWorkflow('Virtuous contacts (two-factor user)', [
 			virtuousCall('Organization', TWO_FACTOR, organization),
 			findContacts(TWO_FACTOR),
@@ -101,6 +104,7 @@ beforeAll(async () => {
 			...numbered(20),
 			virtuousCall('Organization', PLAIN, organization, {}, { onError: 'continueRegularOutput' }),
 		]),
+		manualWorkflow('Virtuous contact (API key)', [virtuousCall('Contact', API_KEY, '/api/Contact/1002')]),
 	]);
 });
 
@@ -219,4 +223,13 @@ test('20 items at once meet an expired access token: one refresh grant, no passw
 	result.assertOk();
 	expect(result.nodeOutput('Organization')).toEqual(Array.from({ length: 20 }, () => VIRTUOUS_ORGANIZATION));
 	expect(grantTypes()).toEqual(['refresh_token']);
+});
+
+test('API key mode sends the key as a Bearer token and makes no token request', async () => {
+	const result = await bed.execute(apiKeyWorkflowId);
+	result.assertOk();
+
+	expect(result.nodeOutput('Contact')).toEqual([expect.objectContaining({ id: 1002, name: 'Grace Foundation' })]);
+	expect(server.requests('POST', '/Token')).toHaveLength(0);
+	expect(server.log.map((entry) => entry.headers.authorization)).toEqual([`Bearer ${VIRTUOUS_API_KEY}`]);
 });
