@@ -13,11 +13,11 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { IDataObject } from 'n8n-workflow';
 
 import { N8nServer, type N8nRestClient } from '../n8n/n8nServer';
 import { selectedRuntimeSpec } from '../n8n/runtime';
-import { N8nTestBed, type CredentialFixture, type WorkflowFixture, type WorkflowNodeFixture } from '../n8n/testBed';
+import { N8nTestBed, type CredentialFixture } from '../n8n/testBed';
+import { httpRequestNode, manualWorkflow, packageNode } from '../n8n/workflows';
 import { ProviderServer } from '../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
 import { SATELLITE_CLIENT, SATELLITE_USERS, createSatellite } from '../providers/satellite';
@@ -100,24 +100,6 @@ class Providers {
 	}
 }
 
-function workflow(name: string, node: WorkflowNodeFixture): WorkflowFixture {
-	const start = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1 };
-	return {
-		name,
-		nodes: [start, node],
-		connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
-	};
-}
-
-function packageNode(
-	name: string,
-	type: string,
-	parameters: IDataObject,
-	credentials: WorkflowNodeFixture['credentials'],
-): WorkflowNodeFixture {
-	return { name, type: `n8n-nodes-token-auth.${type}`, typeVersion: 1, parameters, credentials };
-}
-
 describe(`workflows with the package's nodes and credentials (${LINE}, n8n CLI)`, () => {
 	const providers = new Providers();
 	let bed: N8nTestBed;
@@ -137,33 +119,21 @@ describe(`workflows with the package's nodes and credentials (${LINE}, n8n CLI)`
 		};
 		await bed.importCredentials(providers.credentials());
 		[ringCxId, satelliteId, viafouraId, virtuousId] = await bed.importWorkflows([
-			workflow(
-				'RingCX users',
+			manualWorkflow('RingCX users', [
+				packageNode('ringCx', 'Users', { resource: 'user', operation: 'getAll', returnAll: false, limit: 1 }, RINGCX),
+			]),
+			manualWorkflow('Satellite send a code', [
 				packageNode(
-					'Users',
-					'ringCx',
-					{ resource: 'user', operation: 'getAll', returnAll: false, limit: 1 },
-					{
-						ringCxApi: RINGCX,
-					},
-				),
-			),
-			workflow(
-				'Satellite send a code',
-				packageNode(
-					'Send Code',
 					'satellite',
+					'Send Code',
 					{ resource: 'otp', operation: 'send', channel: 'email', email: someone.email },
-					{
-						satelliteApi: SATELLITE,
-					},
+					SATELLITE,
 				),
-			),
-			workflow(
-				'Viafoura log a reader in',
+			]),
+			manualWorkflow('Viafoura log a reader in', [
 				packageNode(
-					'Log In',
 					'viafoura',
+					'Log In',
 					{
 						resource: 'session',
 						operation: 'login',
@@ -171,21 +141,14 @@ describe(`workflows with the package's nodes and credentials (${LINE}, n8n CLI)`
 						name: 'Compat Reader',
 						email: 'compat@example.com',
 					},
-					{ viafouraApi: VIAFOURA },
+					VIAFOURA,
 				),
-			),
-			workflow('Virtuous through the HTTP Request node', {
-				name: 'Organization',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				parameters: {
+			]),
+			manualWorkflow('Virtuous through the HTTP Request node', [
+				httpRequestNode('Organization', 'virtuousApi', VIRTUOUS, {
 					url: `${providers.servers.virtuous.url}/api/Organization/Current`,
-					authentication: 'predefinedCredentialType',
-					nodeCredentialType: 'virtuousApi',
-					options: {},
-				},
-				credentials: { virtuousApi: VIRTUOUS },
-			}),
+				}),
+			]),
 		]);
 	});
 

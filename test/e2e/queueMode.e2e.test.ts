@@ -15,11 +15,11 @@
  * ran what) are printed to stderr as `[queue mode] ...` lines.
  */
 import { randomUUID } from 'node:crypto';
-import type { IDataObject } from 'n8n-workflow';
 
 import { summarizeExecution, type N8nExecution, type N8nRestClient } from '../n8n/n8nServer';
 import { N8nQueueCluster } from '../n8n/queueCluster';
 import type { WorkflowFixture, WorkflowNodeFixture } from '../n8n/testBed';
+import { httpRequestNode } from '../n8n/workflows';
 import { ProviderServer } from '../providers/providerServer';
 import { RINGCX_ACCOUNTS, createRingCx } from '../providers/ringcx';
 import { VIAFOURA_SITE, createViafoura } from '../providers/viafoura';
@@ -84,24 +84,6 @@ function webhookWorkflow(name: string, path: string, node: WorkflowNodeFixture):
 function randomWorkflowId(): string {
 	return randomUUID().replace(/-/g, '').slice(0, 16);
 }
-
-const httpRequest = (
-	name: string,
-	credentialType: string,
-	credential: { id: string; name: string },
-	parameters: IDataObject,
-): WorkflowNodeFixture => ({
-	name,
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	parameters: {
-		authentication: 'predefinedCredentialType',
-		nodeCredentialType: credentialType,
-		options: {},
-		...parameters,
-	},
-	credentials: { [credentialType]: credential },
-});
 
 interface Burst {
 	/** HTTP status of each webhook call, in call order. */
@@ -177,7 +159,7 @@ beforeAll(async () => {
 		webhookWorkflow(
 			'Virtuous organization (queue mode)',
 			PATHS.virtuous,
-			httpRequest('Organization', 'virtuousApi', VIRTUOUS, { url: `${virtuousUrl}/api/Organization/Current` }),
+			httpRequestNode('Organization', 'virtuousApi', VIRTUOUS, { url: `${virtuousUrl}/api/Organization/Current` }),
 		),
 	];
 	[workflowIds.ringCx, workflowIds.viafoura, workflowIds.virtuous] = workflows.map((workflow) => workflow.id as string);

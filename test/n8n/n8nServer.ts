@@ -90,7 +90,8 @@ export async function assertPortFree(port: number, what: string, variable: strin
 			`Port ${port} for ${what} is already in use. Stop whatever uses it, or pick another port with ${variable}=<port>.`,
 		);
 	}
-	if (error) throw new Error(`Cannot use port ${port} for ${what} (${error.code ?? error.message}); set ${variable}=<port>.`);
+	if (error)
+		throw new Error(`Cannot use port ${port} for ${what} (${error.code ?? error.message}); set ${variable}=<port>.`);
 }
 
 export class N8nServer {
@@ -124,7 +125,9 @@ export class N8nServer {
 		// The first call installs the runtime (minutes, once per machine); the bed shares this promise.
 		await ensureN8nRuntime({ log: (line) => progress(`n8n runtime: ${line}`) });
 		if (!options.bed) {
-			progress('Preparing a fresh n8n user folder with this package installed (database migrations take a few seconds)');
+			progress(
+				'Preparing a fresh n8n user folder with this package installed (database migrations take a few seconds)',
+			);
 		}
 		const bed = options.bed ?? (await N8nTestBed.create({ name: options.name }));
 		let child: ChildProcess | undefined;
@@ -359,13 +362,17 @@ export class N8nRestClient {
 			`/rest/workflows/${encodeURIComponent(workflowId)}/run`,
 			{ triggerToStartFrom: { name: triggerName } },
 		);
-		if (!result?.executionId) throw new Error(`n8n did not start workflow ${workflowId} (it waits for a trigger event)`);
+		if (!result?.executionId)
+			throw new Error(`n8n did not start workflow ${workflowId} (it waits for a trigger event)`);
 		return result.executionId;
 	}
 
 	/** Publishes a workflow (the editor's "Publish"/activate), so its triggers listen. */
 	async activateWorkflow(workflowId: string): Promise<void> {
-		const { versionId } = await this.request<{ versionId: string }>('GET', `/rest/workflows/${encodeURIComponent(workflowId)}`);
+		const { versionId } = await this.request<{ versionId: string }>(
+			'GET',
+			`/rest/workflows/${encodeURIComponent(workflowId)}`,
+		);
 		await this.request('POST', `/rest/workflows/${encodeURIComponent(workflowId)}/activate`, { versionId });
 	}
 
@@ -387,13 +394,19 @@ export class N8nRestClient {
 		return { ...raw, data };
 	}
 
+	/** Stops a running execution, as the editor's Stop button does; answers n8n's account of it. */
+	async stopExecution(executionId: string): Promise<{ status: string; stoppedAt?: string }> {
+		return await this.request('POST', `/rest/executions/${encodeURIComponent(executionId)}/stop`);
+	}
+
 	/** Waits until the execution is no longer new or running (a waiting form counts as not done). */
 	async waitForExecution(executionId: string, timeoutMs = 2 * 60 * 1000): Promise<N8nExecution> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const execution = await this.execution(executionId);
 			if (!['new', 'running', 'waiting'].includes(execution.status)) return execution;
-			if (Date.now() > deadline) throw new Error(`Execution ${executionId} is still ${execution.status} after ${timeoutMs} ms`);
+			if (Date.now() > deadline)
+				throw new Error(`Execution ${executionId} is still ${execution.status} after ${timeoutMs} ms`);
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
 	}
@@ -475,12 +488,16 @@ export class N8nFormVisitor {
 		const body = new FormData();
 		for (const [label, value] of Object.entries(values)) {
 			const name = page.fields[label];
-			if (!name) throw new Error(`The form "${page.title}" has no field "${label}" (it has: ${Object.keys(page.fields).join(', ')})`);
+			if (!name)
+				throw new Error(
+					`The form "${page.title}" has no field "${label}" (it has: ${Object.keys(page.fields).join(', ')})`,
+				);
 			body.append(name, value);
 		}
 		const response = await fetch(page.url, { method: 'POST', body });
 		const text = await response.text();
-		if (!response.ok) throw new Error(`Submitting the form "${page.title}" answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+		if (!response.ok)
+			throw new Error(`Submitting the form "${page.title}" answered HTTP ${response.status}: ${text.slice(0, 300)}`);
 		let answer: { formWaitingUrl?: string; formSubmittedText?: string; redirectURL?: string } | undefined;
 		try {
 			answer = JSON.parse(text) as typeof answer;
@@ -488,7 +505,8 @@ export class N8nFormVisitor {
 			answer = undefined;
 		}
 		if (answer?.formWaitingUrl) return await this.completeIfDone(await this.nextPage(answer.formWaitingUrl, timeoutMs));
-		if (answer?.formSubmittedText !== undefined) return { url: page.url, title: page.title, fields: {}, text: answer.formSubmittedText };
+		if (answer?.formSubmittedText !== undefined)
+			return { url: page.url, title: page.title, fields: {}, text: answer.formSubmittedText };
 		if (answer?.redirectURL) return { url: answer.redirectURL, title: '', fields: {}, text: '' };
 		return await this.completeIfDone(readFormPage(page.url, text));
 	}
@@ -516,9 +534,12 @@ export class N8nFormVisitor {
 				const response = await fetch(waiting);
 				return readFormPage(waiting.toString(), await response.text());
 			}
-			if (['canceled', 'crashed', 'error'].includes(state)) throw new Error(`The form's workflow execution ended with "${state}"`);
-			if (state === 'success') return { url: waiting.toString(), title: '', fields: {}, text: 'The form was submitted.' };
-			if (Date.now() > deadline) throw new Error(`The form's next page was not ready within ${timeoutMs} ms (status "${state}")`);
+			if (['canceled', 'crashed', 'error'].includes(state))
+				throw new Error(`The form's workflow execution ended with "${state}"`);
+			if (state === 'success')
+				return { url: waiting.toString(), title: '', fields: {}, text: 'The form was submitted.' };
+			if (Date.now() > deadline)
+				throw new Error(`The form's next page was not ready within ${timeoutMs} ms (status "${state}")`);
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
 	}

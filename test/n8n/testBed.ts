@@ -1,14 +1,13 @@
 /**
  * A real n8n 2.41.1 (see runtime.ts) with this package installed as a community package, driven
- * through n8n's own CLI: `import:credentials`, `import:workflow`, `execute --id`,
- * `export:credentials --decrypted` and `export:nodes`. Every bed has its own user folder (sqlite
+ * through n8n's own CLI: `import:credentials`, `import:workflow`, `execute --id` and
+ * `export:credentials --decrypted`. Every bed has its own user folder (sqlite
  * database, config, nodes folder), ports and encryption key, so beds never share state.
  *
  * Measured on the 2-core dev machine, idle (each call is one n8n process start):
  *   - runtime install (runtime.ts), once per machine:  ~8 min (5 min npm install, 3 min sqlite3 compile)
  *   - first command on a fresh user folder:            ~8 s (runs ~300 DB migrations); create() does it
  *   - every later command (import, execute, export):   ~3.5-4 s, of which the workflow itself is ms
- *   - export:nodes (listNodeTypes):                    ~4 s, writes ~18 MB
  * So a test that imports credentials + a workflow and executes it costs ~11 s; import several
  * workflows with one importWorkflows() call where you can. With other jobs on the machine these
  * numbers double or triple.
@@ -136,14 +135,6 @@ export interface CommandResult {
 	logs: N8nLogLine[];
 }
 
-export interface NodeTypeSummary {
-	/** Full type name, e.g. `n8n-nodes-token-auth.ringCx`. */
-	name: string;
-	displayName: string;
-	version: number | number[];
-	credentials: string[];
-}
-
 export class ExecuteResult implements CommandResult {
 	readonly exitCode: number | null;
 	readonly signal: NodeJS.Signals | null;
@@ -166,7 +157,9 @@ export class ExecuteResult implements CommandResult {
 		this.run = findRun(command.logs);
 		this.crashedOnExit = this.signal !== null && this.run !== undefined;
 		this.ok =
-			(this.exitCode === 0 || this.crashedOnExit) && this.run !== undefined && this.run.data.resultData.error === undefined;
+			(this.exitCode === 0 || this.crashedOnExit) &&
+			this.run !== undefined &&
+			this.run.data.resultData.error === undefined;
 	}
 
 	/** Messages of the error-level log lines (where failures without a run are reported). */
@@ -176,20 +169,17 @@ export class ExecuteResult implements CommandResult {
 
 	/** The runs of a node (one per execution of it), empty if it did not run. */
 	nodeRuns(nodeName: string): TaskData[] {
-		return this.run?.data.resultData.runData[nodeName] ?? [];
+		return nodeRunsOf(this.run?.data, nodeName);
 	}
 
 	/** `json` of every item the node emitted on the given output, across all its runs. */
 	nodeOutput(nodeName: string, outputIndex = 0): IDataObject[] {
-		return this.nodeRuns(nodeName).flatMap((task) => (task.data?.main?.[outputIndex] ?? []).map((item) => item.json));
+		return nodeOutputOf(this.run?.data, nodeName, outputIndex);
 	}
 
 	/** The error the node failed with, if it did. */
 	nodeError(nodeName: string): SerializedError | undefined {
-		const fromRun = this.nodeRuns(nodeName).find((task) => task.error)?.error;
-		if (fromRun) return fromRun;
-		const workflowError = this.run?.data.resultData.error;
-		return workflowError?.node?.name === nodeName ? workflowError : undefined;
+		return nodeErrorOf(this.run?.data, nodeName);
 	}
 
 	/** A readable account of why the execution is not ok, for assertion messages. */
@@ -199,9 +189,12 @@ export class ExecuteResult implements CommandResult {
 		const workflowError = this.run?.data.resultData.error;
 		if (workflowError) {
 			const where = workflowError.node?.name ? ` in node "${workflowError.node.name}"` : '';
-			parts.push(`workflow error${where}: ${workflowError.message}${workflowError.description ? ` (${workflowError.description})` : ''}`);
+			parts.push(
+				`workflow error${where}: ${workflowError.message}${workflowError.description ? ` (${workflowError.description})` : ''}`,
+			);
 		}
-		if (!this.run) parts.push('no run was printed', ...this.errorMessages.slice(0, 5), `stdout tail: ${tail(this.stdout, 1500)}`);
+		if (!this.run)
+			parts.push('no run was printed', ...this.errorMessages.slice(0, 5), `stdout tail: ${tail(this.stdout, 1500)}`);
 		if (this.stderr.trim()) parts.push(`stderr: ${tail(this.stderr, 1500)}`);
 		return parts.join('\n');
 	}
@@ -210,6 +203,24 @@ export class ExecuteResult implements CommandResult {
 	assertOk(): void {
 		if (!this.ok) throw new Error(`n8n execution failed:\n${this.failureSummary()}`);
 	}
+}
+
+/** The runs of a node in a run's data (from `n8n execute` or the REST API), empty if it did not run. */
+export function nodeRunsOf(data: N8nRun['data'] | undefined, nodeName: string): TaskData[] {
+	return data?.resultData.runData[nodeName] ?? [];
+}
+
+/** `json` of every item the node emitted on the given output, across all its runs. */
+export function nodeOutputOf(data: N8nRun['data'] | undefined, nodeName: string, outputIndex = 0): IDataObject[] {
+	return nodeRunsOf(data, nodeName).flatMap((task) => (task.data?.main?.[outputIndex] ?? []).map((item) => item.json));
+}
+
+/** The error the node failed with, if it did. */
+export function nodeErrorOf(data: N8nRun['data'] | undefined, nodeName: string): SerializedError | undefined {
+	const fromRun = nodeRunsOf(data, nodeName).find((task) => task.error)?.error;
+	if (fromRun) return fromRun;
+	const workflowError = data?.resultData.error;
+	return workflowError?.node?.name === nodeName ? workflowError : undefined;
 }
 
 export interface CreateTestBedOptions {
@@ -348,38 +359,22 @@ export class N8nTestBed {
 		return credential.data;
 	}
 
-	/** Every node type n8n loaded, built-in and community. */
-	async listNodeTypes(): Promise<NodeTypeSummary[]> {
-		const output = join(this.rootDir, 'io', `nodes-${randomUUID()}.json`);
-		const result = await this.n8n(['export:nodes', `--output=${output}`]);
-		this.assertCommand(result, 'export:nodes', /Successfully exported \d+ node types/);
-		const text = await readFile(output, 'utf8');
-		await rm(output, { force: true });
-		// n8n writes this file through a stream and exits shortly after ending it.
-		if (!text.trimEnd().endsWith(']')) throw new Error('export:nodes wrote an incomplete file');
-		const types = JSON.parse(text) as Array<{
-			name: string;
-			displayName: string;
-			version: number | number[];
-			credentials?: Array<{ name: string }>;
-		}>;
-		return types.map(({ name, displayName, version, credentials }) => ({
-			name,
-			displayName,
-			version,
-			credentials: (credentials ?? []).map((credential) => credential.name),
-		}));
-	}
-
 	/** Runs any n8n CLI command in this bed; never rejects for a non-zero exit, only on timeout/spawn errors. */
-	async n8n(args: string[], { timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<CommandResult> {
+	async n8n(
+		args: string[],
+		{ timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS }: { timeoutMs?: number } = {},
+	): Promise<CommandResult> {
 		if (this.disposed) throw new Error(`Test bed "${this.name}" is disposed`);
-		const { exitCode, signal, stdout, stderr } = await runProcess(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
-			cwd: this.rootDir,
-			env: this.env,
-			timeoutMs,
-			allowFailure: true,
-		});
+		const { exitCode, signal, stdout, stderr } = await runProcess(
+			this.runtime.nodeBin,
+			[this.runtime.n8nBin, ...args],
+			{
+				cwd: this.rootDir,
+				env: this.env,
+				timeoutMs,
+				allowFailure: true,
+			},
+		);
 		return { exitCode, signal, stdout, stderr, logs: parseLogLines(stdout) };
 	}
 
@@ -493,7 +488,12 @@ async function runProcess(
 	const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 	const result = await new Promise<ProcessResult>((resolveResult, reject) => {
 		// Own process group, so a timeout also ends the task runner n8n starts.
-		const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;

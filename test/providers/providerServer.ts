@@ -50,6 +50,8 @@ export interface LoggedRequest {
 	form?: Record<string, string>;
 	json?: unknown;
 	status: number;
+	/** When the client closed the connection before the answer was sent: it gave up (a time-out, a Stop). */
+	clientClosedAt?: string;
 }
 
 export interface ForcedFailure {
@@ -232,6 +234,9 @@ export class ProviderServer {
 			status: response.status,
 		};
 		this.log.push(logged);
+		outgoing.once('close', () => {
+			if (!outgoing.writableFinished && !dropAnswer) logged.clientClosedAt = new Date().toISOString();
+		});
 		const latencyMs = typeof this.latency === 'function' ? this.latency(logged) : this.latency;
 		// Unref'd: the listening server keeps the process alive while it serves, and a client that gave up
 		// (a node's Timeout) must not hold a finished test run open until its answer would have gone.

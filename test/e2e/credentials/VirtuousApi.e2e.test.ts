@@ -1,14 +1,17 @@
 /**
  * The Virtuous credential inside a real n8n, used the way its users use it: from n8n's own HTTP
- * Request node ("Predefined Credential Type" → Virtuous API). A password full of form-reserved
- * characters logs in; a two-factor user's first run stops with the instruction and a texted code,
- * the run after entering the code succeeds and clears it, later runs need nothing; when the access
- * tokens have run out the refresh token renews them without a password grant and the rotated refresh
- * token is what n8n stores; the API key mode works.
+ * Request node ("Predefined Credential Type" → Virtuous API), which reads the credential afresh for
+ * every item and asks it again after any failure. A two-factor user's first run stops with the
+ * instruction and a texted code, the run after entering the code succeeds and clears it, later runs
+ * need nothing; when the access tokens have run out the refresh token renews them without a password
+ * grant and the rotated refresh token is what n8n stores; 4 items sent one by one text one code,
+ * 20 items at once trade the refresh token once; the API key mode works. (The grants' bodies are
+ * unit-tested; compat.e2e covers a first password sign-in through this node.)
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nTestBed, type WorkflowFixture, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { N8nTestBed, type WorkflowNodeFixture } from '../../n8n/testBed';
+import { httpRequestNode, itemsOf, manualWorkflow, type CredentialRef } from '../../n8n/workflows';
 import { ProviderServer } from '../../providers/providerServer';
 import { VIRTUOUS_API_KEY, VIRTUOUS_ORGANIZATION, VIRTUOUS_USERS, createVirtuous } from '../../providers/virtuous';
 
@@ -20,41 +23,32 @@ const server = new ProviderServer(provider);
 let bed: N8nTestBed;
 let baseUrl: string;
 
-const PLAIN = { id: 'virtuousPlain0001', name: 'Virtuous finance login' };
 const TWO_FACTOR = { id: 'virtuousTwoFactor', name: 'Virtuous director login (2FA)' };
+const TWO_FACTOR_BATCH = { id: 'virtuousTwoFactr1', name: 'Virtuous director (2FA), no code yet' };
+const PLAIN = { id: 'virtuousPlain0001', name: 'Virtuous finance login' };
 const API_KEY = { id: 'virtuousApiKey001', name: 'Virtuous API key' };
-
-function workflow(name: string, nodes: WorkflowNodeFixture[]): WorkflowFixture {
-	const all = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1 }, ...nodes];
-	const connections = Object.fromEntries(
-		all.slice(0, -1).map((node, i) => [node.name, { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] }]),
-	);
-	return { name, nodes: all, connections };
-}
 
 /** An HTTP Request node as the editor makes it for "Predefined Credential Type" → "Virtuous API". */
 function virtuousCall(
 	name: string,
-	credential: { id: string; name: string },
+	credential: CredentialRef,
 	path: string,
 	parameters: IDataObject = {},
+	extra: Partial<WorkflowNodeFixture> = {},
 ): WorkflowNodeFixture {
-	return {
+	return httpRequestNode(
 		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.5,
-		parameters: {
-			url: `${baseUrl}${path}`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'virtuousApi',
-			options: {},
-			...parameters,
+		'virtuousApi',
+		credential,
+		{ url: `${baseUrl}${path}`, ...parameters },
+		{
+			typeVersion: 4.5,
+			...extra,
 		},
-		credentials: { virtuousApi: credential },
-	};
+	);
 }
 
-const findContacts = (credential: { id: string; name: string }) =>
+const findContacts = (credential: CredentialRef) =>
 	virtuousCall('Find Contacts', credential, '/api/Contact/Query', {
 		method: 'POST',
 		sendQuery: true,
@@ -72,9 +66,11 @@ const passwordData = (user: { email: string; password: string }): IDataObject =>
 	email: user.email,
 	password: user.password,
 });
+const numbered = (count: number) => itemsOf(Array.from({ length: count }, (_, n) => ({ n })));
 
-let plainWorkflowId: string;
 let twoFactorWorkflowId: string;
+let codeOnceWorkflowId: string;
+let twentyItemsWorkflowId: string;
 let apiKeyWorkflowId: string;
 
 const grantTypes = () => server.requests('POST', '/Token').map((entry) => entry.form?.grant_type);
@@ -83,19 +79,32 @@ beforeAll(async () => {
 	baseUrl = await server.listen();
 	bed = await N8nTestBed.create({ name: 'virtuous' });
 	await bed.importCredentials([
-		{ ...PLAIN, type: 'virtuousApi', data: passwordData(plain) },
 		{ ...TWO_FACTOR, type: 'virtuousApi', data: passwordData(twoFactor) },
+		{ ...TWO_FACTOR_BATCH, type: 'virtuousApi', data: passwordData(twoFactor) },
+		{ ...PLAIN, type: 'virtuousApi', data: passwordData(plain) },
 		{ ...API_KEY, type: 'virtuousApi', data: { baseUrl, authMethod: 'apiKey', apiKey: VIRTUOUS_API_KEY } },
 	]);
-	[plainWorkflowId, twoFactorWorkflowId, apiKeyWorkflowId] = await bed.importWorkflows([
-		workflow('Virtuous organization (password with special characters)', [
-			virtuousCall('Organization', PLAIN, '/api/Organization/Current'),
-		]),
-		workflow('Virtuous contacts (two-factor user)', [
-			virtuousCall('Organization', TWO_FACTOR, '/api/Organization/Current'),
+	const organization = '/api/Organization/Current';
+	[twoFactorWorkflowId, codeOnceWorkflowId, twentyItemsWorkflowId, apiKeyWorkflowId] = await bed.importWorkflows([
+		manualWorkflow('Virtuous contacts (two-factor user)', [
+			virtuousCall('Organization', TWO_FACTOR, organization),
 			findContacts(TWO_FACTOR),
 		]),
-		workflow('Virtuous contact (API key)', [virtuousCall('Contact', API_KEY, '/api/Contact/1002')]),
+		manualWorkflow('Virtuous 2FA user, 4 items sent one by one', [
+			...numbered(4),
+			virtuousCall(
+				'Organization',
+				TWO_FACTOR_BATCH,
+				organization,
+				{ options: { batching: { batch: { batchSize: 1, batchInterval: 50 } } } },
+				{ onError: 'continueRegularOutput' },
+			),
+		]),
+		manualWorkflow('Virtuous, 20 items', [
+			...numbered(20),
+			virtuousCall('Organization', PLAIN, organization, {}, { onError: 'continueRegularOutput' }),
+		]),
+		manualWorkflow('Virtuous contact (API key)', [virtuousCall('Contact', API_KEY, '/api/Contact/1002')]),
 	]);
 });
 
@@ -105,26 +114,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => server.clearLog());
-
-test('a password with & = + % space and ñ logs in through the HTTP Request node, and the tokens are stored', async () => {
-	const result = await bed.execute(plainWorkflowId);
-	result.assertOk();
-
-	expect(result.nodeOutput('Organization')).toEqual([VIRTUOUS_ORGANIZATION]);
-	const [grant] = server.requests('POST', '/Token');
-	expect(grant.contentType).toBe('application/x-www-form-urlencoded');
-	expect(grant.rawBody).toBe(
-		'grant_type=password&username=finance%40hopemission.test&password=Give%20%26%20Grow%3D%2B10%25%20Se%C3%B1al',
-	);
-	const stored = await bed.readCredential(PLAIN.id);
-	expect(stored).toMatchObject({
-		accessToken: expect.any(String),
-		refreshToken: provider.refreshTokensOf(plain.email)[0],
-	});
-	expect(server.requests('GET', '/api/Organization/Current').at(-1)?.headers.authorization).toBe(
-		`Bearer ${String(stored.accessToken)}`,
-	);
-});
 
 let refreshTokenAfterCode: string;
 
@@ -210,6 +199,30 @@ test('after every access token has run out, the next run renews with the refresh
 	expect(calls.slice(2).every((entry) => entry.headers.authorization === `Bearer ${String(stored.accessToken)}`)).toBe(
 		true,
 	);
+});
+
+test('two-factor user, 4 items sent one by one: one password grant, one texted code, and every item says why', async () => {
+	const sentBefore = provider.state.sentCodes.length;
+
+	const result = await bed.execute(codeOnceWorkflowId);
+
+	const output = result.nodeOutput('Organization');
+	expect(output).toHaveLength(4);
+	for (const item of output) expect(JSON.stringify(item.error)).toContain('Virtuous texted a verification code');
+	expect(provider.state.sentCodes.length - sentBefore).toBe(1);
+	expect(grantTypes()).toEqual(['password']);
+});
+
+test('20 items at once meet an expired access token: one refresh grant, no password grant, every item succeeds', async () => {
+	(await bed.execute(twentyItemsWorkflowId)).assertOk();
+	provider.expireAllTokens();
+	server.clearLog();
+
+	const result = await bed.execute(twentyItemsWorkflowId);
+
+	result.assertOk();
+	expect(result.nodeOutput('Organization')).toEqual(Array.from({ length: 20 }, () => VIRTUOUS_ORGANIZATION));
+	expect(grantTypes()).toEqual(['refresh_token']);
 });
 
 test('API key mode sends the key as a Bearer token and makes no token request', async () => {
