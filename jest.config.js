@@ -10,8 +10,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
 	// A snapshot that is missing fails instead of being written: the committed ones are the contract.
 	ci: true,
-	// Built packages and the lint stage hold copies of package.json files that are not modules to find.
-	modulePathIgnorePatterns: ['<rootDir>/dist-packages/', '<rootDir>/.verify/'],
+	// The built packages (dist/packages/) hold copies of package.json files that are not modules to find.
+	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	projects: [
 		{
 			displayName: 'unit',

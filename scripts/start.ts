@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * `npm start`: a real n8n with this package, the bundled provider servers, demo credentials and the
  * example workflows; prints the editor URL and the demo login; Ctrl-C stops everything it started.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * `npm run bench`: this package's nodes against n8n's own HTTP Request node doing the same calls,
  * in one real n8n (the cached runtime, test/n8n/runtime.ts), against the bundled provider servers
@@ -25,9 +26,8 @@
  * Needs `npm run build` first (npm run bench does it). Not part of `npm test`: timings are for
  * people, never asserted.
  */
-import { cpus, totalmem } from 'node:os';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { DEFAULT_CONCURRENCY } from '../../nodeExecution/nodeRequests';
@@ -317,10 +317,7 @@ interface TargetCheck {
 }
 
 /** Issue 11's targets, checked on the measured rows. */
-export function targets(
-	results: RowResult[],
-	defaultConcurrency: number,
-): TargetCheck[] {
+export function targets(results: RowResult[], defaultConcurrency: number): TargetCheck[] {
 	const packageRows = results.filter(
 		(row) => !row.baseline && !row.id.startsWith('virtuous') && !row.id.includes('-429-'),
 	);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * Watches one bundled provider server from the outside (without changing it): requests in flight
  * and their peak, and an optional rate-limit window that answers 429 with Retry-After to every

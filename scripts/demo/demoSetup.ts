@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * The demo set-up shared by `npm start`, `npm run demo` and the browser tests: the bundled provider
  * servers, a demo credential for each provider pointing at them, and every example workflow in

@@ -1,6 +1,6 @@
 // `npm run build:packages`: one publishable package per provider, from the same compiled source as the
 // combined package (run `npm run build` first; build:packages does). For each provider it writes
-// dist-packages/n8n-nodes-<provider>/ with:
+// dist/packages/n8n-nodes-<provider>/ with:
 //   - package.json: its own name, the combined package's version, repository and licence, an `n8n` section
 //     listing only its credential and node, n8n-workflow as the only (peer) dependency;
 //   - dist/: its compiled credential and node, and exactly the shared files they require (the token life
@@ -138,13 +138,13 @@ function isLink(path) {
 	}
 }
 
-export function buildProviderPackages(out = join(root, 'dist-packages')) {
+export function buildProviderPackages(out = join(root, 'dist/packages')) {
 	if (!existsSync(join(dist, 'credentials'))) throw new Error('dist/ is missing: run npm run build first');
 	const combined = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 	rmSync(out, { recursive: true, force: true });
 	const built = [];
 	for (const provider of PROVIDERS) {
-		if (out === join(root, 'dist-packages')) writeSourceFolder(provider, combined);
+		if (out === join(root, 'dist/packages')) writeSourceFolder(provider, combined);
 		const target = join(out, `n8n-nodes-${provider.id}`);
 		const entries = [
 			join(dist, 'credentials', `${provider.credential}.credentials.js`),

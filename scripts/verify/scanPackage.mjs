@@ -9,8 +9,8 @@
 // This script runs those two legs with n8n's own `analyzePackage` on what `npm run build:packages` built;
 // only the provenance and download steps, which need the published package, are left out.
 //
-//   node scripts/verify/scanPackage.mjs               # every built package in dist-packages/
-//   node scripts/verify/scanPackage.mjs <package>...  # a package name (in dist-packages/) or a built folder
+//   node scripts/verify/scanPackage.mjs               # every built package in dist/packages/
+//   node scripts/verify/scanPackage.mjs <package>...  # a package name (in dist/packages/) or a built folder
 //
 // Prints one line per leg and the scanner's findings on failure; exits 1 if any leg fails.
 import { spawnSync } from 'node:child_process';
@@ -53,9 +53,9 @@ function packAndUnpack(folder, work) {
 }
 
 function builtFolders(args) {
-	const out = join(root, 'dist-packages');
+	const out = join(root, 'dist/packages');
 	if (args.length === 0) {
-		if (!existsSync(out)) throw new Error('dist-packages/ is missing: run npm run build:packages first');
+		if (!existsSync(out)) throw new Error('dist/packages/ is missing: run npm run build:packages first');
 		return readdirSync(out).map((name) => join(out, name));
 	}
 	return args.map((arg) => {

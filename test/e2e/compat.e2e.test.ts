@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The compatibility slice: the same representative checks on every n8n line the package supports.
  * N8N_LINE picks the runtime (see test/n8n/runtime.ts): unset runs n8n 2.41.1 on Node 24 (so

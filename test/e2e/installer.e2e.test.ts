@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * The per-provider packages installed the way users install them: through n8n's own installer
  * (Settings → Community Nodes, `POST /rest/community-packages`), which runs npm against a registry
@@ -16,7 +17,7 @@
  * Only per-provider packages are published: n8n keys installed nodes by display name, so the combined
  * package beside one of them fails to install ("Failed to save installed package"); it is not tested.
  *
- * The packages come from dist-packages/ (rebuilt with `npm run build:packages` when missing or older
+ * The packages come from dist/packages/ (rebuilt with `npm run build:packages` when missing or older
  * than what they are built from), packed and published to a local verdaccio (localRegistry.ts).
  * One n8n serves every step, and each step goes on from where the one before stopped.
  *
@@ -54,7 +55,7 @@ const RINGCX = 'n8n-nodes-ringcx';
 const VIAFOURA_NODE = `${VIAFOURA}.viafoura`;
 const RINGCX_NODE = `${RINGCX}.ringCx`;
 const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
-const PACKAGES_DIR = join(REPO_ROOT, 'dist-packages');
+const PACKAGES_DIR = join(REPO_ROOT, 'dist/packages');
 
 const provider = createViafoura();
 const viafouraServer = new ProviderServer(provider);
@@ -63,7 +64,7 @@ let workDir: string | undefined;
 let registry: LocalRegistry | undefined;
 let n8n: N8nServer | undefined;
 let client: N8nRestClient;
-/** The versions dist-packages holds (what is published first), and the one Viafoura's update gets. */
+/** The versions dist/packages holds (what is published first), and the one Viafoura's update gets. */
 let firstVersion: string;
 let ringCxVersion: string;
 let nextVersion: string;
@@ -420,19 +421,19 @@ async function bumpedCopy(folder: string, version: string): Promise<string> {
 }
 
 /**
- * What dist-packages is made from: the compiled dist/, the manifest and the packaging script. Like every
+ * What dist/packages is made from: the compiled dist/, the manifest and the packaging script. Like every
  * e2e test, this one tests the build as it is, so edited but unbuilt sources do not count: rebuilding
  * from them would clean dist/ under the other tests, and fail halfway while a change is in progress.
  */
 const PACKAGE_INPUTS = ['dist', 'package.json', 'scripts/packages'];
 
-/** Builds dist-packages with the project's own scripts when it is missing or older than what it is made from. */
+/** Builds dist/packages with the project's own scripts when it is missing or older than what it is made from. */
 async function ensureProviderPackages(): Promise<void> {
 	const manifests = [VIAFOURA, RINGCX].map((name) => join(PACKAGES_DIR, name, 'package.json'));
 	const builtAt = Math.min(...manifests.map((manifest) => (existsSync(manifest) ? statSync(manifest).mtimeMs : 0)));
 	const newestInput = Math.max(...PACKAGE_INPUTS.map((input) => newestChange(join(REPO_ROOT, input))));
 	if (builtAt > newestInput) return;
-	process.stderr.write('[installer test] dist-packages is missing or stale: running `npm run build:packages`\n');
+	process.stderr.write('[installer test] dist/packages is missing or stale: running `npm run build:packages`\n');
 	try {
 		execFileSync('npm', ['run', 'build:packages'], {
 			cwd: REPO_ROOT,
@@ -447,7 +448,8 @@ async function ensureProviderPackages(): Promise<void> {
 }
 
 function newestChange(path: string): number {
-	if (!existsSync(path)) return 0;
+	// The packages themselves live under dist/: they are the output, not an input.
+	if (!existsSync(path) || path === PACKAGES_DIR) return 0;
 	const stats = statSync(path);
 	if (!stats.isDirectory()) return stats.mtimeMs;
 	return readdirSync(path)

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * The package in n8n's queue mode: one main process and 2 workers (`n8n worker --concurrency=10`) on
  * Redis and Postgres (test/n8n/queueCluster.ts), and 20 production executions started at once

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The RingCX credential's RingCentral login (JWT) and the RingCX node on it, inside a running n8n 2.41
  * against the bundled RingCentral platform and RingCX servers: one sign-in kept across executions and

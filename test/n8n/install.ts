@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * `npm run n8n:install`: installs (or confirms) the Node 24 + n8n 2.41.1 runtime the e2e tests use, so
  * the ~8 minute one-time install can happen outside a test run. With N8N_LINE=1 it installs the

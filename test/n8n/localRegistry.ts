@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * A local npm registry (verdaccio) for tests that install packages the way users do, through npm:
  * n8n's community-package installer above all (see test/e2e/installer.e2e.test.ts).

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * A real n8n 2.41.1 in server mode (`n8n start`): the editor a person uses, with this package
  * loaded, for `npm start`, `npm run demo` and the browser tests.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * n8n 2.41.1 in queue mode, the way users run it once one machine is not enough: one main process
  * (`n8n start`: editor, REST API, webhooks, puts executions on the queue) and workers

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * Throw-away Redis and Postgres servers for n8n in queue mode (queueCluster.ts), each on a free
  * loopback port with its data in a temp folder, stopped and removed by stop().

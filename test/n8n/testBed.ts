@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * A real n8n 2.41.1 (see runtime.ts) with this package installed as a community package, driven
  * through n8n's own CLI: `import:credentials`, `import:workflow`, `execute --id` and

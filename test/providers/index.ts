@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- not shipped: runs in Node, not inside n8n */
 /**
  * Every bundled provider server, by name. `npm run providers` starts them all; tests start the
  * ones they need in-process.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * A small framework for the bundled provider servers: each provider (RingCX, Virtuous, Satellite,
  * Viafoura) declares its routes; this file parses bodies the way a real server does, logs every

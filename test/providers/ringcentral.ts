@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- not shipped: runs in Node, not inside n8n */
 /**
  * The RingCentral platform (RingEX) sign-in that RingCX's "RingCentral login" starts with, as documented at
  * developers.ringcentral.com: `POST /restapi/oauth/token` with the JWT grant (guide/authentication/jwt-flow) and

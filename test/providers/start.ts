@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- not shipped: runs in Node, not inside n8n */
 /**
  * `npm run providers`: starts every bundled provider server on its port (override with
  * PROVIDER_PORT_<NAME>, e.g. PROVIDER_PORT_RINGCENTRAL) and keeps them running until Ctrl-C.

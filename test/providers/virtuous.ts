@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- not shipped: runs in Node, not inside n8n */
 /**
  * Virtuous CRM, as documented in provider-docs/virtuous-authentication.txt: an ASP.NET (OWIN)
  * OAuth token endpoint at `POST /Token` taking form-encoded password and refresh-token grants, a

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * n8n-core 2.41 (the release n8n 2.41.1 runs on), set up as an n8n process sets it up, so unit tests
  * run nodes and credentials through n8n's own ExecuteContext and request helpers.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-deprecated-workflow-functions -- not shipped: runs in Node, not inside n8n */
 /**
  * Calls a credential the way n8n 1.x does from a node, through n8n-core's real request helpers
  * (`helpers.httpRequestWithAuthentication`, and `helpers.requestWithAuthentication`, the legacy one

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * n8n's own CredentialsHelper (packages/cli/src/credentials-helper.ts), the class every n8n process
  * reads, decrypts, pre-authenticates, saves and authenticates credentials with, loaded from the real

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * Polls `probe` until it answers something truthy, and answers that; throws naming `what` when it has
  * not within `timeoutMs`. For tests that wait on another process (n8n, a provider server's log).

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /** Which n8n runtime N8N_LINE selects, and that the two lines never share a cache folder. */
 import { RUNTIMES, defaultRuntimeDir, selectedRuntimeSpec } from '../n8n/runtime';
 

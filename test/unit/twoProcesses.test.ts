@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * Two n8n processes (queue-mode workers) using one credential at the same moment. Each process has
  * its own copy of the package's modules, so each is loaded separately here (jest.isolateModules):

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The editor experience in a real browser: Playwright drives Debian's Chromium against a real n8n
  * (server mode, this package installed, the bundled provider servers, the demo credentials and

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The README's Satellite example in a running n8n, through its forms as a visitor uses them: a wrong
  * code takes the Verify node's error output to the "That code did not work" page, the code that was

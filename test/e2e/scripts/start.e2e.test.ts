@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The two commands a person runs, as they run them: `npm run demo` prints a table in which every
  * example workflow succeeds; `npm start` opens the editor, prints the login, and Ctrl-C leaves

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The layout the package relies on: a provider's requests, probe and life cycle live in
  * providers/<provider>/, used by its credential and its node alike (a credential that exported helpers

@@ -5,10 +5,9 @@ import { credentialCalls } from '../../support/credentialCalls';
 import { ringCxCredentialData } from '../../support/credentialFixtures';
 import { httpRequest } from '../../support/n8nCore';
 import { providerFixture } from '../../support/providerFixture';
-import { clearSignInMemory } from '../../../tokenLifecycle';
 import { RingCxApi } from '../../../credentials/RingCxApi.credentials';
 import { ringCx } from '../../../providers/ringcx/client';
-import { providerToken } from '../../../tokenLifecycle';
+import { clearSignInMemory, providerToken } from '../../../tokenLifecycle';
 
 const [admin, agent] = RINGCX_ACCOUNTS;
 /** A sha256 in hex: the fingerprint of the login a token was minted for (its value is not pinned). */

@@ -5,10 +5,9 @@ import { credentialCalls } from '../../support/credentialCalls';
 import { virtuousCredentialData } from '../../support/credentialFixtures';
 import { httpRequest } from '../../support/n8nCore';
 import { providerFixture } from '../../support/providerFixture';
-import { ROTATION_RACE_MS, clearSignInMemory } from '../../../tokenLifecycle';
 import { VirtuousApi } from '../../../credentials/VirtuousApi.credentials';
 import { virtuous } from '../../../providers/virtuous/client';
-import { providerToken } from '../../../tokenLifecycle';
+import { clearSignInMemory, providerToken, ROTATION_RACE_MS } from '../../../tokenLifecycle';
 
 const { plain, twoFactor } = VIRTUOUS_USERS;
 const credentialType = new VirtuousApi();

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * What every request of the RingCX, Satellite and Viafoura nodes carries, and how items run at once:
  * the Timeout option and the execution's cancel signal reach each request and take effect; stopping

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * Saved workflows store each node's type name, version, parameter names, option values and defaults:
  * renaming or re-defaulting any of them silently changes what users' workflows do. The contract of every

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The per-provider packages (npm run build:packages): built from the compiled combined package, each holds
  * only its own credential and node plus the shared code they require, has no runtime dependency, loads
@@ -13,7 +14,7 @@ jest.setTimeout(180_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 // Inside the repository, so require('n8n-workflow') resolves to the repository's node_modules as n8n's own would.
-const OUT = join(ROOT, '.verify', 'provider-packages');
+const OUT = join(ROOT, 'dist', 'unit-test-packages');
 const combined = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 const PROVIDERS = [

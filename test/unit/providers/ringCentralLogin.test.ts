@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * The contract of the bundled RingCentral and RingCX servers for RingCX's "RingCentral login": the JWT grant,
  * its refusals and rate limit at RingCentral, then RingCX's exchange, 5-minute tokens, rotating refresh tokens

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * The one request engine, seen from the nodes and credentials that use it, against the bundled servers
  * over HTTP: a token request and an API request keep the same rules for timeouts, Stop, retries and

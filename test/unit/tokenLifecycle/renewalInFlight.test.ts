@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 import type { IDataObject } from 'n8n-workflow';
 
 import { ProviderError } from '../../../requestEngine';

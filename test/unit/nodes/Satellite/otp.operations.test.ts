@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- not shipped: runs in Node, not inside n8n */
 /**
  * The Satellite node's Send and Verify operations, run through the node's own `execute` against
  * the bundled Satellite server over HTTP, with n8n's execution semantics (test/support/nodeExecutionContext.ts).

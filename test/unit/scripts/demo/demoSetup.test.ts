@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- not shipped: runs in Node, not inside n8n */
 /**
  * The demo set-up fits the package: every demo credential fills in only fields the package's credential
  * type has, with options it offers; every example links to a demo credential that exists, points only
