@@ -225,8 +225,8 @@ test('logs in with the demo login and sees the example workflows', async () => {
 
 test("finds each node by its provider's name in the nodes panel, with its icon", async () => {
 	const nodes = declaredNodes();
-	// Exactly the package's three nodes, so the loop below cannot pass by checking nothing.
-	expect(nodes.map((node) => node.displayName)).toEqual(['RingCX', 'Satellite', 'Viafoura']);
+	// Exactly the package's four nodes, so the loop below cannot pass by checking nothing.
+	expect(nodes.map((node) => node.displayName)).toEqual(['RingCX', 'Satellite', 'Viafoura', 'Virtuous']);
 	await page.goto(`${n8n.url}/workflow/new`);
 	await page.getByTestId('canvas-plus-button').click();
 	const search = page.getByTestId('node-creator-search-bar');
