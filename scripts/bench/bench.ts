@@ -20,13 +20,15 @@
  *   npm run bench -- --default-concurrency 5   the nodes' default (DEFAULT_CONCURRENCY unless given),
  *                                        for the latency-bound target of rows that leave it alone
  *   npm run bench -- --profile <row id>  one more warm run of that row with --cpu-prof (the
- *                                        .cpuprofile files land in the printed folder)
+ *                                        .cpuprofile files land in the printed folder); several
+ *                                        ids, comma-separated, are profiled one after another, each
+ *                                        in a folder of its own
  *
  * Needs `npm run build` first (npm run bench does it). Not part of `npm test`: timings are for
  * people, never asserted.
  */
 import { cpus, totalmem } from 'node:os';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -107,6 +109,8 @@ export interface Measurement {
 	failure?: string;
 	/** The node's executionTime in n8n's run data, ms. */
 	nodeMs: number;
+	/** CPU time the n8n process spent while the node ran, ms (cpuMeter.cjs; NaN when it wrote nothing). */
+	nodeCpuMs: number;
 	outputItems: number;
 	tokenRequests: number;
 	/** Requests on the row's call path (retries included). */
@@ -131,6 +135,8 @@ export interface RowResult {
 	/** Median warm node time, ms. */
 	nodeMs: number;
 	perItemMs: number;
+	/** Median warm CPU time of the n8n process while the node ran, per item, ms. */
+	cpuPerItemMs: number;
 	/** nodeMs / the group's baseline nodeMs. */
 	ratio?: number;
 }
@@ -206,16 +212,25 @@ async function main(): Promise<void> {
 		const workflowIds = await bed.importWorkflows(rows.map((row) => benchWorkflow(row, credentialId(row))));
 		const workflowOf = new Map(rows.map((row, i) => [row, workflowIds[i]]));
 
-		const run = async (row: BenchRow, phase: string): Promise<Measurement> => {
+		const cpuDir = await mkdtemp(join(tmpdir(), 'n8n-bench-cpu-'));
+		let runs = 0;
+		const run = async (row: BenchRow, phase: string, nodeOptions = ''): Promise<Measurement> => {
 			const server = servers[row.provider];
 			const meter = meters[row.provider];
 			server.resetFaults();
 			server.setLatency(row.latencyMs);
 			meter.reset(phase === 'cold' ? undefined : row.rateLimit);
+			const cpuFile = join(cpuDir, `run-${++runs}.json`);
+			bed.env.NODE_OPTIONS = `--require ${CPU_METER} ${nodeOptions}`.trim();
+			bed.env.BENCH_CPU_FILE = cpuFile;
 			const result = await bed.execute(workflowOf.get(row)!, { timeoutMs: 15 * 60 * 1000 });
-			const measurement = measure(row, result, server, meter);
+			const cpu = await readFile(cpuFile, 'utf8').then(
+				(text) => JSON.parse(text) as CpuSample[],
+				() => [],
+			);
+			const measurement = measure(row, result, server, meter, cpu);
 			log(
-				`${row.id} ${phase}: ${measurement.nodeMs} ms, ${measurement.tokenRequests} token requests, peak ${measurement.peakInFlight} in flight` +
+				`${row.id} ${phase}: ${measurement.nodeMs} ms (CPU ${fmt(measurement.nodeCpuMs)} ms), ${measurement.tokenRequests} token requests, peak ${measurement.peakInFlight} in flight` +
 					(measurement.ok ? '' : `, FAILED: ${measurement.failure}`),
 			);
 			return measurement;
@@ -249,19 +264,30 @@ async function main(): Promise<void> {
 					warm: warm.get(row)!,
 					nodeMs,
 					perItemMs: nodeMs / row.items,
+					cpuPerItemMs:
+						median(
+							warm
+								.get(row)!
+								.map((m) => m.nodeCpuMs)
+								.filter(Number.isFinite),
+						) / row.items,
 					ratio: baselineMs ? nodeMs / baselineMs : undefined,
 				});
 			}
 		}
 
 		if (args.profile) {
-			const row = rows.find((candidate) => candidate.id === args.profile);
-			if (!row) throw new Error(`No row "${args.profile}" to profile`);
+			const profiled = args.profile.split(',').map((id) => {
+				const row = rows.find((candidate) => candidate.id === id);
+				if (!row) throw new Error(`No row "${id}" to profile`);
+				return row;
+			});
 			const dir = await mkdtemp(join(tmpdir(), 'n8n-bench-cpuprofile-'));
-			bed.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`;
-			await run(row, 'profiled');
-			delete bed.env.NODE_OPTIONS;
-			log(`CPU profiles of ${row.id}: ${dir} (${(await readdir(dir)).join(', ')})`);
+			for (const row of profiled) {
+				const rowDir = join(dir, row.id);
+				await run(row, 'profiled', `--cpu-prof --cpu-prof-dir=${rowDir}`);
+				log(`CPU profiles of ${row.id}: ${rowDir} (${(await readdir(rowDir)).join(', ')})`);
+			}
 		}
 	} finally {
 		await bed.dispose();
@@ -288,7 +314,27 @@ async function main(): Promise<void> {
 	);
 }
 
-function measure(row: BenchRow, result: ExecuteResult, server: ProviderServer, meter: ProviderMeter): Measurement {
+/** `[epoch ms, CPU ms so far]`, as cpuMeter.cjs writes them. */
+type CpuSample = [number, number];
+
+const CPU_METER = join(REPO_ROOT, 'scripts', 'bench', 'cpuMeter.cjs');
+
+/** The process's CPU time at `time`, interpolated between the samples around it (NaN outside them). */
+function cpuAt(samples: CpuSample[], time: number): number {
+	const after = samples.findIndex(([at]) => at >= time);
+	if (after <= 0) return after === 0 && samples[0][0] === time ? samples[0][1] : NaN;
+	const [t0, c0] = samples[after - 1];
+	const [t1, c1] = samples[after];
+	return c0 + ((c1 - c0) * (time - t0)) / (t1 - t0);
+}
+
+function measure(
+	row: BenchRow,
+	result: ExecuteResult,
+	server: ProviderServer,
+	meter: ProviderMeter,
+	cpu: CpuSample[],
+): Measurement {
 	const task = result.nodeRuns('Target').at(-1);
 	const error = result.nodeError('Target');
 	const output = result.nodeOutput('Target');
@@ -301,6 +347,13 @@ function measure(row: BenchRow, result: ExecuteResult, server: ProviderServer, m
 		// With Retry On Fail the node runs again: its time is the sum of its tries.
 		nodeMs:
 			result.nodeRuns('Target').reduce((sum, run) => sum + (run.executionTime ?? 0), 0) || (task?.executionTime ?? NaN),
+		nodeCpuMs: result
+			.nodeRuns('Target')
+			.reduce(
+				(sum, run) =>
+					sum + (cpuAt(cpu, (run.startTime ?? NaN) + (run.executionTime ?? NaN)) - cpuAt(cpu, run.startTime ?? NaN)),
+				0,
+			),
 		outputItems: output.length,
 		tokenRequests,
 		callRequests: server.log.filter((entry) => entry.path === row.callPath).length,
@@ -315,14 +368,14 @@ function fmt(value: number | undefined, digits = 0): string {
 
 export function table(results: RowResult[]): string {
 	const lines = [
-		'| row | latency | items | node time (ms) | per item (ms) | vs HTTP Request | token requests cold / warm | peak in flight | requests sent (429s) |',
-		'|---|---|---|---|---|---|---|---|---|',
+		'| row | latency | items | node time (ms) | per item (ms) | CPU per item (ms) | vs HTTP Request | token requests cold / warm | peak in flight | requests sent (429s) |',
+		'|---|---|---|---|---|---|---|---|---|---|',
 	];
 	for (const row of results) {
 		const warm = row.warm[0];
 		const failed = [row.cold, ...row.warm].some((m) => m && !m.ok) ? ' (failed runs: see JSON)' : '';
 		lines.push(
-			`| ${row.label}${failed} | ${row.latencyMs} ms | ${row.items} | ${fmt(row.nodeMs)} | ${fmt(row.perItemMs, 2)} | ${row.baseline ? 'baseline' : `${fmt(row.ratio, 2)}×`} | ${row.cold ? row.cold.tokenRequests : '–'} / ${row.warm.map((m) => m.tokenRequests).join(', ')} | ${warm?.peakInFlight ?? '–'} | ${warm ? `${warm.callRequests} (${warm.limited})` : '–'} |`,
+			`| ${row.label}${failed} | ${row.latencyMs} ms | ${row.items} | ${fmt(row.nodeMs)} | ${fmt(row.perItemMs, 2)} | ${fmt(row.cpuPerItemMs, 2)} | ${row.baseline ? 'baseline' : `${fmt(row.ratio, 2)}×`} | ${row.cold ? row.cold.tokenRequests : '–'} / ${row.warm.map((m) => m.tokenRequests).join(', ')} | ${warm?.peakInFlight ?? '–'} | ${warm ? `${warm.callRequests} (${warm.limited})` : '–'} |`,
 		);
 	}
 	return lines.join('\n');
@@ -397,7 +450,7 @@ export function targets(results: RowResult[], defaultConcurrency: number): Targe
 		detail: sameNode
 			.map(
 				({ headerAuth, credential }) =>
-					`${credential.group} ${fmt(credential.perItemMs, 2)} vs ${fmt(headerAuth.perItemMs, 2)} ms (${fmt(credential.perItemMs / headerAuth.perItemMs, 2)}×)`,
+					`${credential.group} ${fmt(credential.perItemMs, 2)} vs ${fmt(headerAuth.perItemMs, 2)} ms (${fmt(credential.perItemMs / headerAuth.perItemMs, 2)}×), CPU ${fmt(credential.cpuPerItemMs, 2)} vs ${fmt(headerAuth.cpuPerItemMs, 2)} ms (${fmt(credential.cpuPerItemMs / headerAuth.cpuPerItemMs, 2)}×)`,
 			)
 			.join(', '),
 	});
