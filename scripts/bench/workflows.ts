@@ -180,6 +180,23 @@ export function benchRows(
 			},
 			{
 				...viafouraCommon,
+				id: `${group}-header-auth-predefined`,
+				group,
+				latencyMs,
+				baseline: false,
+				cold: false,
+				n8nOnly: true,
+				// The same credential chosen as a predefined type takes the Viafoura API credential's path through the
+				// node (requestWithAuthentication): the two Header Auth rows tell the path's cost from the credential's.
+				label: "Viafoura login: HTTP Request node, n8n's Header Auth as a predefined credential type",
+				credential: {
+					type: 'httpHeaderAuth',
+					data: { name: 'Authorization', value: `Bearer ${viafouraToken}` },
+				},
+				target: viafouraHttp({}, { authentication: 'predefinedCredentialType', nodeCredentialType: 'httpHeaderAuth' }),
+			},
+			{
+				...viafouraCommon,
 				id: `${group}-node`,
 				group,
 				latencyMs,
