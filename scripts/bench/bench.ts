@@ -23,6 +23,8 @@
  *                                        .cpuprofile files land in the printed folder); several
  *                                        ids, comma-separated, are profiled one after another, each
  *                                        in a folder of its own
+ *   npm run bench -- --node-options '--require /path/x.cjs'   more Node options for every `n8n
+ *                                        execute` (an instrumentation or experiment preload)
  *
  * Needs `npm run build` first (npm run bench does it). Not part of `npm test`: timings are for
  * people, never asserted.
@@ -56,10 +58,19 @@ interface Args {
 	items?: number;
 	/** The latency of the rows that have one (20 ms by default). */
 	latencyMs: number;
+	/** More Node options for every `n8n execute`. */
+	nodeOptions: string;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { quick: false, repeat: 1, out: '', defaultConcurrency: DEFAULT_CONCURRENCY, latencyMs: 20 };
+	const args: Args = {
+		quick: false,
+		repeat: 1,
+		out: '',
+		defaultConcurrency: DEFAULT_CONCURRENCY,
+		latencyMs: 20,
+		nodeOptions: '',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const value = () => {
 			const next = argv[++i];
@@ -90,6 +101,9 @@ function parseArgs(argv: string[]): Args {
 				break;
 			case '--latency':
 				args.latencyMs = Number(value());
+				break;
+			case '--node-options':
+				args.nodeOptions = value();
 				break;
 			case '--default-concurrency':
 				args.defaultConcurrency = Number(value());
@@ -221,7 +235,7 @@ async function main(): Promise<void> {
 			server.setLatency(row.latencyMs);
 			meter.reset(phase === 'cold' ? undefined : row.rateLimit);
 			const cpuFile = join(cpuDir, `run-${++runs}.json`);
-			bed.env.NODE_OPTIONS = `--require ${CPU_METER} ${nodeOptions}`.trim();
+			bed.env.NODE_OPTIONS = `--require ${CPU_METER} ${args.nodeOptions} ${nodeOptions}`.trim();
 			bed.env.BENCH_CPU_FILE = cpuFile;
 			const result = await bed.execute(workflowOf.get(row)!, { timeoutMs: 15 * 60 * 1000 });
 			const cpu = await readFile(cpuFile, 'utf8').then(
@@ -297,6 +311,8 @@ async function main(): Promise<void> {
 	const report = {
 		date: new Date().toISOString(),
 		label: args.label,
+		// A preload can change what n8n does: results under one are not the plain bench's.
+		nodeOptions: args.nodeOptions || undefined,
 		mode: args.quick ? 'quick' : 'full',
 		machine: {
 			cpus: cpus().length,
