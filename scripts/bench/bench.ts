@@ -21,12 +21,16 @@
  *   npm run bench -- --default-concurrency 5   the nodes' default (DEFAULT_CONCURRENCY unless given),
  *                                        for the latency-bound target of rows that leave it alone
  *   npm run bench -- --profile <row id>  one more warm run of that row with --cpu-prof (the
- *                                        .cpuprofile files land in the printed folder)
+ *                                        .cpuprofile files land in the printed folder); several
+ *                                        ids, comma-separated, are profiled one after another, each
+ *                                        in a folder of its own
+ *   npm run bench -- --node-options '--require /path/x.cjs'   more Node options for every `n8n
+ *                                        execute` (an instrumentation or experiment preload)
  *
  * Needs `npm run build` first (npm run bench does it). Not part of `npm test`: timings are for
  * people, never asserted.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,7 +40,7 @@ import { N8N_VERSION } from '../../test/n8n/runtime';
 import { ProviderServer } from '../../test/providers/providerServer';
 import { createRingCx } from '../../test/providers/ringcx';
 import { createSatellite } from '../../test/providers/satellite';
-import { createViafoura } from '../../test/providers/viafoura';
+import { VIAFOURA_SITE, createViafoura } from '../../test/providers/viafoura';
 import { createVirtuous } from '../../test/providers/virtuous';
 import { ProviderMeter } from './providerMeter';
 import { benchRows, benchWorkflow, type BenchRow, type ProviderName } from './workflows';
@@ -54,10 +58,19 @@ interface Args {
 	items?: number;
 	/** The latency of the rows that have one (20 ms by default). */
 	latencyMs: number;
+	/** More Node options for every `n8n execute`. */
+	nodeOptions: string;
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { quick: false, repeat: 1, out: '', defaultConcurrency: DEFAULT_CONCURRENCY, latencyMs: 20 };
+	const args: Args = {
+		quick: false,
+		repeat: 1,
+		out: '',
+		defaultConcurrency: DEFAULT_CONCURRENCY,
+		latencyMs: 20,
+		nodeOptions: '',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const value = () => {
 			const next = argv[++i];
@@ -89,6 +102,9 @@ function parseArgs(argv: string[]): Args {
 			case '--latency':
 				args.latencyMs = Number(value());
 				break;
+			case '--node-options':
+				args.nodeOptions = value();
+				break;
 			case '--default-concurrency':
 				args.defaultConcurrency = Number(value());
 				break;
@@ -107,6 +123,8 @@ export interface Measurement {
 	failure?: string;
 	/** The node's executionTime in n8n's run data, ms. */
 	nodeMs: number;
+	/** CPU time the n8n process spent while the node ran, ms (cpuMeter.cjs; NaN when it wrote nothing). */
+	nodeCpuMs: number;
 	outputItems: number;
 	tokenRequests: number;
 	/** Requests on the row's call path (retries included). */
@@ -124,13 +142,32 @@ export interface RowResult {
 	items: number;
 	concurrency?: number;
 	baseline: boolean;
+	/** n8n's own node and credential only (the Header Auth row): no package target applies. */
+	n8nOnly?: boolean;
 	cold?: Measurement;
 	warm: Measurement[];
 	/** Median warm node time, ms. */
 	nodeMs: number;
 	perItemMs: number;
+	/** Median warm CPU time of the n8n process while the node ran, per item, ms. */
+	cpuPerItemMs: number;
 	/** nodeMs / the group's baseline nodeMs. */
 	ratio?: number;
+}
+
+/** A valid token from the bundled Viafoura server, for the Header Auth row (tokens live an hour). */
+async function viafouraToken(baseUrl: string): Promise<string> {
+	const response = await fetch(`${baseUrl}/oauth2/token`, {
+		method: 'POST',
+		headers: {
+			Authorization: `Basic ${Buffer.from(`${VIAFOURA_SITE.siteId}:${VIAFOURA_SITE.apiKey}`).toString('base64')}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
+		body: 'grant_type=client_credentials&scope=accounts',
+	});
+	const { access_token: token } = (await response.json()) as { access_token?: string };
+	if (!response.ok || !token) throw new Error(`The Viafoura server issued no token (HTTP ${response.status})`);
+	return token;
 }
 
 function median(values: number[]): number {
@@ -166,7 +203,9 @@ async function main(): Promise<void> {
 		: args.quick
 			? { items: 50, smallItems: 20 }
 			: { items: 1000, smallItems: 200 };
-	const rows = benchRows(urls, sizes, args.latencyMs).filter((row) => !args.only || row.id.includes(args.only));
+	const rows = benchRows(urls, sizes, args.latencyMs, await viafouraToken(urls.viafoura)).filter(
+		(row) => !args.only || row.id.includes(args.only),
+	);
 	if (rows.length === 0) throw new Error(`No row id contains "${args.only}"`);
 
 	log(`Starting a test bed (n8n ${N8N_VERSION}) and importing ${rows.length} rows`);
@@ -187,16 +226,25 @@ async function main(): Promise<void> {
 		const workflowIds = await bed.importWorkflows(rows.map((row) => benchWorkflow(row, credentialId(row))));
 		const workflowOf = new Map(rows.map((row, i) => [row, workflowIds[i]]));
 
-		const run = async (row: BenchRow, phase: string): Promise<Measurement> => {
+		const cpuDir = await mkdtemp(join(tmpdir(), 'n8n-bench-cpu-'));
+		let runs = 0;
+		const run = async (row: BenchRow, phase: string, nodeOptions = ''): Promise<Measurement> => {
 			const server = servers[row.provider];
 			const meter = meters[row.provider];
 			server.resetFaults();
 			server.setLatency(row.latencyMs);
 			meter.reset(phase === 'cold' ? undefined : row.rateLimit);
+			const cpuFile = join(cpuDir, `run-${++runs}.json`);
+			bed.env.NODE_OPTIONS = `--require ${CPU_METER} ${args.nodeOptions} ${nodeOptions}`.trim();
+			bed.env.BENCH_CPU_FILE = cpuFile;
 			const result = await bed.execute(workflowOf.get(row)!, { timeoutMs: 15 * 60 * 1000 });
-			const measurement = measure(row, result, server, meter);
+			const cpu = await readFile(cpuFile, 'utf8').then(
+				(text) => JSON.parse(text) as CpuSample[],
+				() => [],
+			);
+			const measurement = measure(row, result, server, meter, cpu);
 			log(
-				`${row.id} ${phase}: ${measurement.nodeMs} ms, ${measurement.tokenRequests} token requests, peak ${measurement.peakInFlight} in flight` +
+				`${row.id} ${phase}: ${measurement.nodeMs} ms (CPU ${fmt(measurement.nodeCpuMs)} ms), ${measurement.tokenRequests} token requests, peak ${measurement.peakInFlight} in flight` +
 					(measurement.ok ? '' : `, FAILED: ${measurement.failure}`),
 			);
 			return measurement;
@@ -225,23 +273,35 @@ async function main(): Promise<void> {
 					items: row.items,
 					concurrency: row.concurrency,
 					baseline: row.baseline,
+					n8nOnly: row.n8nOnly,
 					cold: cold.get(row),
 					warm: warm.get(row)!,
 					nodeMs,
 					perItemMs: nodeMs / row.items,
+					cpuPerItemMs:
+						median(
+							warm
+								.get(row)!
+								.map((m) => m.nodeCpuMs)
+								.filter(Number.isFinite),
+						) / row.items,
 					ratio: baselineMs ? nodeMs / baselineMs : undefined,
 				});
 			}
 		}
 
 		if (args.profile) {
-			const row = rows.find((candidate) => candidate.id === args.profile);
-			if (!row) throw new Error(`No row "${args.profile}" to profile`);
+			const profiled = args.profile.split(',').map((id) => {
+				const row = rows.find((candidate) => candidate.id === id);
+				if (!row) throw new Error(`No row "${id}" to profile`);
+				return row;
+			});
 			const dir = await mkdtemp(join(tmpdir(), 'n8n-bench-cpuprofile-'));
-			bed.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`;
-			await run(row, 'profiled');
-			delete bed.env.NODE_OPTIONS;
-			log(`CPU profiles of ${row.id}: ${dir} (${(await readdir(dir)).join(', ')})`);
+			for (const row of profiled) {
+				const rowDir = join(dir, row.id);
+				await run(row, 'profiled', `--cpu-prof --cpu-prof-dir=${rowDir}`);
+				log(`CPU profiles of ${row.id}: ${rowDir} (${(await readdir(rowDir)).join(', ')})`);
+			}
 		}
 	} finally {
 		await bed.dispose();
@@ -251,6 +311,8 @@ async function main(): Promise<void> {
 	const report = {
 		date: new Date().toISOString(),
 		label: args.label,
+		// A preload can change what n8n does: results under one are not the plain bench's.
+		nodeOptions: args.nodeOptions || undefined,
 		mode: args.quick ? 'quick' : 'full',
 		machine: {
 			cpus: cpus().length,
@@ -268,7 +330,27 @@ async function main(): Promise<void> {
 	);
 }
 
-function measure(row: BenchRow, result: ExecuteResult, server: ProviderServer, meter: ProviderMeter): Measurement {
+/** `[epoch ms, CPU ms so far]`, as cpuMeter.cjs writes them. */
+type CpuSample = [number, number];
+
+const CPU_METER = join(REPO_ROOT, 'scripts', 'bench', 'cpuMeter.cjs');
+
+/** The process's CPU time at `time`, interpolated between the samples around it (NaN outside them). */
+function cpuAt(samples: CpuSample[], time: number): number {
+	const after = samples.findIndex(([at]) => at >= time);
+	if (after <= 0) return after === 0 && samples[0][0] === time ? samples[0][1] : NaN;
+	const [t0, c0] = samples[after - 1];
+	const [t1, c1] = samples[after];
+	return c0 + ((c1 - c0) * (time - t0)) / (t1 - t0);
+}
+
+function measure(
+	row: BenchRow,
+	result: ExecuteResult,
+	server: ProviderServer,
+	meter: ProviderMeter,
+	cpu: CpuSample[],
+): Measurement {
 	const task = result.nodeRuns('Target').at(-1);
 	const error = result.nodeError('Target');
 	const output = result.nodeOutput('Target');
@@ -281,6 +363,13 @@ function measure(row: BenchRow, result: ExecuteResult, server: ProviderServer, m
 		// With Retry On Fail the node runs again: its time is the sum of its tries.
 		nodeMs:
 			result.nodeRuns('Target').reduce((sum, run) => sum + (run.executionTime ?? 0), 0) || (task?.executionTime ?? NaN),
+		nodeCpuMs: result
+			.nodeRuns('Target')
+			.reduce(
+				(sum, run) =>
+					sum + (cpuAt(cpu, (run.startTime ?? NaN) + (run.executionTime ?? NaN)) - cpuAt(cpu, run.startTime ?? NaN)),
+				0,
+			),
 		outputItems: output.length,
 		tokenRequests,
 		callRequests: server.log.filter((entry) => entry.path === row.callPath).length,
@@ -295,14 +384,14 @@ function fmt(value: number | undefined, digits = 0): string {
 
 export function table(results: RowResult[]): string {
 	const lines = [
-		'| row | latency | items | node time (ms) | per item (ms) | vs HTTP Request | token requests cold / warm | peak in flight | requests sent (429s) |',
-		'|---|---|---|---|---|---|---|---|---|',
+		'| row | latency | items | node time (ms) | per item (ms) | CPU per item (ms) | vs HTTP Request | token requests cold / warm | peak in flight | requests sent (429s) |',
+		'|---|---|---|---|---|---|---|---|---|---|',
 	];
 	for (const row of results) {
 		const warm = row.warm[0];
 		const failed = [row.cold, ...row.warm].some((m) => m && !m.ok) ? ' (failed runs: see JSON)' : '';
 		lines.push(
-			`| ${row.label}${failed} | ${row.latencyMs} ms | ${row.items} | ${fmt(row.nodeMs)} | ${fmt(row.perItemMs, 2)} | ${row.baseline ? 'baseline' : `${fmt(row.ratio, 2)}×`} | ${row.cold ? row.cold.tokenRequests : '–'} / ${row.warm.map((m) => m.tokenRequests).join(', ')} | ${warm?.peakInFlight ?? '–'} | ${warm ? `${warm.callRequests} (${warm.limited})` : '–'} |`,
+			`| ${row.label}${failed} | ${row.latencyMs} ms | ${row.items} | ${fmt(row.nodeMs)} | ${fmt(row.perItemMs, 2)} | ${fmt(row.cpuPerItemMs, 2)} | ${row.baseline ? 'baseline' : `${fmt(row.ratio, 2)}×`} | ${row.cold ? row.cold.tokenRequests : '–'} / ${row.warm.map((m) => m.tokenRequests).join(', ')} | ${warm?.peakInFlight ?? '–'} | ${warm ? `${warm.callRequests} (${warm.limited})` : '–'} |`,
 		);
 	}
 	return lines.join('\n');
@@ -319,7 +408,7 @@ interface TargetCheck {
 /** Issue 11's targets, checked on the measured rows. */
 export function targets(results: RowResult[], defaultConcurrency: number): TargetCheck[] {
 	const packageRows = results.filter(
-		(row) => !row.baseline && !row.id.startsWith('virtuous') && !row.id.includes('-429-'),
+		(row) => !row.baseline && !row.n8nOnly && !row.id.startsWith('virtuous') && !row.id.includes('-429-'),
 	);
 	const checks: TargetCheck[] = [];
 	const ratios = packageRows.filter((row) => row.ratio !== undefined);
@@ -361,6 +450,31 @@ export function targets(results: RowResult[], defaultConcurrency: number): Targe
 				)
 				.join(', ') || 'all rows',
 	});
+	// The HTTP Request node with this package's credential against the same node with n8n's Header Auth, chosen
+	// as a generic credential (its own, cheaper path through the node) and as a predefined type (the same path).
+	for (const [suffix, which] of [
+		['-header-auth', "n8n's Header Auth"],
+		['-header-auth-predefined', "n8n's Header Auth on the same path (a predefined credential type)"],
+	]) {
+		const pairs = results
+			.filter((row) => row.id.endsWith(suffix))
+			.flatMap((headerAuth) => {
+				const credential = results.find((row) => row.group === headerAuth.group && row.baseline);
+				return credential ? [{ headerAuth, credential }] : [];
+			});
+		checks.push({
+			target: `HTTP Request node: the package's credential per item ≤ ${which}`,
+			met:
+				pairs.length > 0 && pairs.every(({ headerAuth, credential }) => credential.perItemMs <= headerAuth.perItemMs),
+			measured: pairs.length,
+			detail: pairs
+				.map(
+					({ headerAuth, credential }) =>
+						`${credential.group} ${fmt(credential.perItemMs, 2)} vs ${fmt(headerAuth.perItemMs, 2)} ms (${fmt(credential.perItemMs / headerAuth.perItemMs, 2)}×), CPU ${fmt(credential.cpuPerItemMs, 2)} vs ${fmt(headerAuth.cpuPerItemMs, 2)} ms (${fmt(credential.cpuPerItemMs / headerAuth.cpuPerItemMs, 2)}×)`,
+				)
+				.join(', '),
+		});
+	}
 	const limited = results.filter((row) => row.id.includes('-429-'));
 	checks.push({
 		target: 'a 429 with Retry-After: requests sent ≤ items + 429s answered, and no burst',

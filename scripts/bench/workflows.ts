@@ -35,6 +35,8 @@ export interface BenchRow {
 	rateLimit?: RateLimitWindow;
 	/** Run cold (empty token) and warm, or warm only. */
 	cold: boolean;
+	/** n8n's own node and credential only, for comparison: the package's targets do not apply to it. */
+	n8nOnly?: boolean;
 }
 
 export interface ProviderUrls {
@@ -91,11 +93,15 @@ export function benchWorkflow(row: BenchRow, credentialId: string): WorkflowFixt
 
 const expr = (field: string) => `={{ $json.${field} }}`;
 
-/** The bench's rows: each call at 0 ms and at `setLatencyMs` of provider latency (20 ms unless `--latency`). */
+/**
+ * The bench's rows: each call at 0 ms and at `setLatencyMs` of provider latency (20 ms unless `--latency`).
+ * `viafouraToken` is a valid Viafoura access token for the Header Auth row, which sends it as it is.
+ */
 export function benchRows(
 	urls: ProviderUrls,
 	{ items, smallItems }: { items: number; smallItems: number },
 	setLatencyMs = 20,
+	viafouraToken = '',
 ): BenchRow[] {
 	const rows: BenchRow[] = [];
 	const viafouraCredential = {
@@ -114,13 +120,15 @@ export function benchRows(
 			...(concurrency === undefined ? {} : { concurrency }),
 		},
 	});
-	const viafouraHttp = (extra: IDataObject = {}) => ({
+	const viafouraHttp = (
+		extra: IDataObject = {},
+		authentication: IDataObject = { authentication: 'predefinedCredentialType', nodeCredentialType: 'viafouraApi' },
+	) => ({
 		...HTTP_REQUEST,
 		parameters: {
 			method: 'POST',
 			url: `${urls.viafoura}/rest/v1/accounts/login`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'viafouraApi',
+			...authentication,
 			sendBody: true,
 			contentType: 'form-urlencoded',
 			bodyParameters: {
@@ -151,8 +159,41 @@ export function benchRows(
 				group,
 				latencyMs,
 				baseline: true,
-				label: 'Viafoura login: HTTP Request node',
+				label: 'Viafoura login: HTTP Request node, Viafoura API credential',
 				target: viafouraHttp(),
+			},
+			{
+				...viafouraCommon,
+				id: `${group}-header-auth`,
+				group,
+				latencyMs,
+				baseline: false,
+				// Its token is fixed, fetched before the run: nothing to do cold, and no token request ever.
+				cold: false,
+				n8nOnly: true,
+				label: "Viafoura login: HTTP Request node, n8n's Header Auth (fixed token)",
+				credential: {
+					type: 'httpHeaderAuth',
+					data: { name: 'Authorization', value: `Bearer ${viafouraToken}` },
+				},
+				target: viafouraHttp({}, { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }),
+			},
+			{
+				...viafouraCommon,
+				id: `${group}-header-auth-predefined`,
+				group,
+				latencyMs,
+				baseline: false,
+				cold: false,
+				n8nOnly: true,
+				// The same credential chosen as a predefined type takes the Viafoura API credential's path through the
+				// node (requestWithAuthentication): the two Header Auth rows tell the path's cost from the credential's.
+				label: "Viafoura login: HTTP Request node, n8n's Header Auth as a predefined credential type",
+				credential: {
+					type: 'httpHeaderAuth',
+					data: { name: 'Authorization', value: `Bearer ${viafouraToken}` },
+				},
+				target: viafouraHttp({}, { authentication: 'predefinedCredentialType', nodeCredentialType: 'httpHeaderAuth' }),
 			},
 			{
 				...viafouraCommon,
