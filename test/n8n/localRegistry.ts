@@ -20,11 +20,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 import { defaultRuntimeDir, ensureN8nRuntime, type N8nRuntime } from './runtime';
+import { freePort, isProcessAlive, killProcessGroup } from './processes';
 
 /** The newest verdaccio 6 when this was written; a new version installs into a new folder. */
 export const VERDACCIO_VERSION = '6.10.4';
@@ -272,12 +272,7 @@ export class LocalRegistry {
 	}
 
 	private killGroup(signal: NodeJS.Signals): void {
-		if (!this.child.pid) return;
-		try {
-			process.kill(-this.child.pid, signal);
-		} catch {
-			// The group is gone already.
-		}
+		killProcessGroup(this.child.pid, signal);
 	}
 
 	private async waitUntilReady(): Promise<void> {
@@ -342,27 +337,4 @@ async function runCommand(
 				);
 		});
 	});
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-function isProcessAlive(pid: number): boolean {
-	if (!Number.isInteger(pid) || pid <= 0) return false;
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
 }

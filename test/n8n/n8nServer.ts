@@ -32,6 +32,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ensureN8nRuntime } from './runtime';
 import { N8nTestBed, type CredentialFixture, type N8nRun, type TaskData, type WorkflowFixture } from './testBed';
+import { killProcessGroup } from './processes';
 
 export interface OwnerAccount {
 	email: string;
@@ -221,12 +222,7 @@ export class N8nServer {
 	}
 
 	private killGroup(signal: NodeJS.Signals): void {
-		if (!this.child.pid) return;
-		try {
-			process.kill(-this.child.pid, signal);
-		} catch {
-			// The group is gone already.
-		}
+		killProcessGroup(this.child.pid, signal);
 	}
 
 	private async waitUntilReady(): Promise<void> {

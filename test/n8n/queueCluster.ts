@@ -26,7 +26,8 @@ import { cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { N8nServer, type N8nExecution, type N8nRestClient } from './n8nServer';
-import { freePort, startQueueServices, type QueueServices } from './queueServices';
+import { freePort } from './processes';
+import { startQueueServices, type QueueServices } from './queueServices';
 import { N8nTestBed, type CredentialFixture, type WorkflowFixture } from './testBed';
 
 const READY_TIMEOUT_MS = 3 * 60 * 1000;

@@ -14,11 +14,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { cleanChildEnv } from './runtime';
+import { freePort } from './processes';
 
 const INSTALL_SCRIPT = join(__dirname, 'install-queue-services.sh');
 const POSTGRES_ROOT = '/usr/lib/postgresql';
@@ -298,19 +299,6 @@ function redisAnswersPing(port: number): Promise<boolean> {
 		socket.on('data', (chunk) => {
 			answer += chunk.toString();
 			if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
-		});
-	});
-}
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolvePort(port));
 		});
 	});
 }

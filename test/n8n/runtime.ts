@@ -23,6 +23,7 @@ import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:f
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from './processes';
 
 /** What to install and how to run it: one n8n release line of the compatibility matrix. */
 export interface RuntimeSpec {
@@ -320,16 +321,6 @@ async function install(spec: RuntimeSpec, runtimeDir: string, log: (line: string
 			.catch(() => undefined);
 		await rm(scratch, { recursive: true, force: true });
 		throw new Error(`Installing the n8n test runtime failed (log kept at ${kept}): ${(error as Error).message}`);
-	}
-}
-
-function isProcessAlive(pid: number): boolean {
-	if (!Number.isInteger(pid) || pid <= 0) return false;
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
 	}
 }
 

@@ -36,12 +36,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { cleanChildEnv, ensureN8nRuntime, type N8nRuntime } from './runtime';
+import { freePort, isProcessAlive } from './processes';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const PACKAGE_NAME = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string }).name;
@@ -461,19 +461,6 @@ function tail(text: string, length: number): string {
 	return text.length > length ? `…${text.slice(-length)}` : text;
 }
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolvePort(port));
-		});
-	});
-}
-
 interface ProcessResult {
 	exitCode: number | null;
 	signal: NodeJS.Signals | null;
@@ -596,14 +583,4 @@ function dropUnbuiltEntries(packageDir: string): void {
 		manifest.n8n[key] = entries.filter((entry) => !missing.includes(entry));
 	}
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-}
-
-function isProcessAlive(pid: number): boolean {
-	if (!Number.isInteger(pid) || pid <= 0) return false;
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { assertPortFree } from '../../n8n/n8nServer';
 import { REPO_ROOT } from '../../n8n/testBed';
 import { EXAMPLES_DIR, exampleFiles } from '../../../scripts/demo/demoSetup';
+import { freePort } from '../../n8n/processes';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -49,14 +50,6 @@ async function waitForOutput(started: Started, pattern: RegExp, timeoutMs: numbe
 		if (Date.now() > deadline) throw new Error(`No ${pattern} within ${timeoutMs} ms. Output:\n${started.output()}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-}
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as { port: number };
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
 }
 
 async function occupy(): Promise<{ port: number; server: Server }> {
