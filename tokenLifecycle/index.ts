@@ -1,5 +1,5 @@
-export { expiresAtFrom, hasExpired, readOAuthToken } from './oauthTokenResponse';
-export type { IssuedToken } from './oauthTokenResponse';
+export { expiresAtFrom, hasExpired, oauthRefusal, readOAuthToken } from './oauthTokenResponse';
+export type { IssuedToken, OAuthRefusalWording } from './oauthTokenResponse';
 export { REFRESH_TOKEN_FIELD } from './lifecycleContract';
 export type { SendCall, TokenLifecycle } from './lifecycleContract';
 export { renewToken } from './renewToken';

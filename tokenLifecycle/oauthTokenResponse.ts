@@ -1,4 +1,10 @@
-import { ProviderError, type HttpAnswer } from '../requestEngine';
+import {
+	ProviderError,
+	describeProviderAnswer,
+	inputsRejected,
+	providerErrorCode,
+	type HttpAnswer,
+} from '../requestEngine';
 
 export interface IssuedToken {
 	accessToken: string;
@@ -35,4 +41,41 @@ export function readOAuthToken(provider: string, answer: HttpAnswer): IssuedToke
 	}
 	const refreshToken = typeof body?.refresh_token === 'string' ? body.refresh_token : undefined;
 	return { accessToken, refreshToken, expiresAt: expiresAtFrom(body?.expires_in) };
+}
+
+/** What a provider says to the user about each of the OAuth 2 refusals (RFC 6749 §5.2) its token endpoint gives. */
+export interface OAuthRefusalWording {
+	/** `invalid_client` (or a 401): what to check about the client ID and secret. */
+	client: string;
+	/** `invalid_grant`, when the grant carried what the user typed: what it is, and what to check. */
+	inputs?: { name: string; description: string };
+	/** `unauthorized_client` or `unsupported_grant_type`: what the user was refused, and what to do. */
+	notAllowed: { what: string; description: string };
+}
+
+/**
+ * An OAuth 2 token endpoint's refusal as the error that says which part was refused, remembered as a
+ * refusal (see ProviderError's `outcome`); `undefined` for any other answer, which the caller judges.
+ */
+export function oauthRefusal(
+	provider: string,
+	answer: HttpAnswer,
+	wording: OAuthRefusalWording,
+): ProviderError | undefined {
+	const code = providerErrorCode(answer.body);
+	if (code === 'invalid_client' || answer.statusCode === 401) {
+		return inputsRejected(provider, 'client ID or client secret', answer, wording.client);
+	}
+	if (code === 'invalid_grant' && wording.inputs) {
+		return inputsRejected(provider, wording.inputs.name, answer, wording.inputs.description);
+	}
+	if (code === 'unauthorized_client' || code === 'unsupported_grant_type') {
+		const status = describeProviderAnswer(answer.statusCode, answer.body);
+		return new ProviderError(
+			`${provider} does not allow ${wording.notAllowed.what} (${status})`,
+			wording.notAllowed.description,
+			'refusal',
+		);
+	}
+	return undefined;
 }

@@ -7,18 +7,12 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import {
-	ProviderError,
-	describeProviderAnswer,
-	inputsRejected,
-	isSuccess,
-	providerErrorCode,
-	type HttpAnswer,
-} from '../../requestEngine';
+import { ProviderError, describeProviderAnswer, isSuccess, type HttpAnswer } from '../../requestEngine';
 import {
 	REFRESH_TOKEN_FIELD,
 	baseUrlField,
 	isTokenAccepted,
+	oauthRefusal,
 	requiredField,
 	textField,
 	type SendCall,
@@ -61,30 +55,21 @@ async function ringCentralAccessToken(send: SendCall, credentials: ICredentialDa
 		// A grant changes nothing at RingCentral (the rate limit answers 429, which is waited out).
 		repeat: 'safe',
 	});
-	const code = providerErrorCode(answer.body);
-	if (code === 'invalid_client' || answer.statusCode === 401) {
-		throw inputsRejected(
-			RINGCENTRAL,
-			'client ID or client secret',
-			answer,
+	const refusal = oauthRefusal(RINGCENTRAL, answer, {
+		client:
 			'Check "Client ID" and "Client Secret" in the RingCX API credential: they are your app\'s credentials in the RingCentral Developer Console. This sign-in is not tried again for 15 minutes unless you change them.',
-		);
-	}
-	if (code === 'invalid_grant') {
-		throw inputsRejected(
-			RINGCENTRAL,
-			'JWT',
-			answer,
-			'The JWT may be mistyped, expired or revoked. Create a new one in the RingCentral Developer Console (Credentials > JWT) for a user with RingCX access, and paste it into "JWT". This sign-in is not tried again for 15 minutes unless you change it.',
-		);
-	}
-	if (code === 'unauthorized_client' || code === 'unsupported_grant_type') {
-		throw new ProviderError(
-			`${RINGCENTRAL} does not allow the JWT sign-in for this app (${describeProviderAnswer(answer.statusCode, answer.body)})`,
-			'In the RingCentral Developer Console, choose "JWT auth flow" for the app, or use an app that has it.',
-			'refusal',
-		);
-	}
+		inputs: {
+			name: 'JWT',
+			description:
+				'The JWT may be mistyped, expired or revoked. Create a new one in the RingCentral Developer Console (Credentials > JWT) for a user with RingCX access, and paste it into "JWT". This sign-in is not tried again for 15 minutes unless you change it.',
+		},
+		notAllowed: {
+			what: 'the JWT sign-in for this app',
+			description:
+				'In the RingCentral Developer Console, choose "JWT auth flow" for the app, or use an app that has it.',
+		},
+	});
+	if (refusal) throw refusal;
 	const accessToken = (answer.body as { access_token?: unknown } | undefined)?.access_token;
 	if (!isSuccess(answer) || typeof accessToken !== 'string' || accessToken === '') {
 		throw new ProviderError(

@@ -3,7 +3,6 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import {
 	ProviderError,
 	describeProviderAnswer,
-	inputsRejected,
 	isSuccess,
 	providerErrorCode,
 	type HttpAnswer,
@@ -11,6 +10,7 @@ import {
 } from '../../requestEngine';
 import {
 	baseUrlField,
+	oauthRefusal,
 	oauthTokenFields,
 	requiredField,
 	textField,
@@ -83,32 +83,26 @@ function isClientRejected(answer: HttpAnswer): boolean {
 }
 
 function grantFailure(answer: HttpAnswer, grantType: string): ProviderError {
-	const code = providerErrorCode(answer.body);
-	const status = describeProviderAnswer(answer.statusCode, answer.body);
-	if (isClientRejected(answer)) {
-		return inputsRejected(
-			PROVIDER,
-			'client ID or client secret',
-			answer,
+	const refusal = oauthRefusal(PROVIDER, answer, {
+		client:
 			'Check "Client ID" and "Client Secret" in the Satellite API credential: they are the API client set up in Satellite.',
-		);
-	}
-	if (grantType === 'password' && code === 'invalid_grant') {
-		return inputsRejected(
-			PROVIDER,
-			'username or password',
-			answer,
-			'Check "Username" and "Password" in the Satellite API credential. This login is not tried again for 15 minutes unless you change them.',
-		);
-	}
-	if (code === 'unsupported_grant_type' || code === 'unauthorized_client') {
-		return new ProviderError(
-			`${PROVIDER} does not allow this grant type for the API client (${status})`,
-			'Allow the grant for the API client in Satellite, or choose the other grant type in the credential.',
-			'refusal',
-		);
-	}
-	return new ProviderError(`${PROVIDER} did not issue a token (${status})`);
+		inputs:
+			grantType === 'password'
+				? {
+						name: 'username or password',
+						description:
+							'Check "Username" and "Password" in the Satellite API credential. This login is not tried again for 15 minutes unless you change them.',
+					}
+				: undefined,
+		notAllowed: {
+			what: 'this grant type for the API client',
+			description: 'Allow the grant for the API client in Satellite, or choose the other grant type in the credential.',
+		},
+	});
+	return (
+		refusal ??
+		new ProviderError(`${PROVIDER} did not issue a token (${describeProviderAnswer(answer.statusCode, answer.body)})`)
+	);
 }
 
 /**
