@@ -1,5 +1,6 @@
 // `npm run release -- <version>`: prepares a release locally, with no network.
-//   1. refuses unless the git work tree is clean and <version> is a plain semver above package.json's;
+//   1. refuses unless the git work tree is clean, <version> is a plain semver above package.json's, and
+//      package.json's author has a real e-mail address;
 //   2. sets the version in package.json and package-lock.json, and rewrites each per-provider manifest
 //      packages/n8n-nodes-<provider>/package.json exactly as `npm run build:packages` writes it for that
 //      version (the publish workflow refuses a tag whose committed manifests differ from the built ones);
@@ -36,6 +37,13 @@ const [a, b] = [parts(version), parts(pkg.version)];
 const newer = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 if (newer < 0 || (newer === 0 && version === pkg.version))
 	fail(`${version} is not above the current version ${pkg.version}`);
+
+// n8n verifies only packages whose author has a name and an e-mail (valid-author, an error in its lint and
+// scanner), so package.json cannot go without one; until the maintainers set theirs it holds an address
+// under a reserved, never-real domain (RFC 2606), and nothing is released with it.
+const authorEmail = String(pkg.author?.email ?? '');
+if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(authorEmail) || /\.(invalid|example|test|localhost)$/i.test(authorEmail))
+	fail(`package.json's author e-mail (${authorEmail || 'none'}) is not a real address: set the maintainers' own first`);
 
 // The per-provider packages build:packages makes (a provider with a node) and their committed folders:
 // the same set, or the committed folders are out of step with the build.

@@ -10,11 +10,19 @@ const SCRIPT = join(ROOT, 'scripts', 'release.mjs');
 const PACKAGES = ['n8n-nodes-ringcx', 'n8n-nodes-satellite', 'n8n-nodes-viafoura', 'n8n-nodes-virtuous'];
 const manifest = (dir: string, name: string) => join(dir, 'packages', name, 'package.json');
 
-/** A throw-away git repository holding copies of the files the release script edits. */
-function scratchRepository(): string {
+/** The address the maintainers would set: the repository holds none until they do. */
+const AUTHOR = { name: 'A Maintainer', email: 'maintainer@example.org' };
+
+/**
+ * A throw-away git repository holding copies of the files the release script edits, its package.json
+ * with `author` (the repository's own holds no real address; see the test that refuses it).
+ */
+function scratchRepository(author: { name: string; email: string } = AUTHOR): string {
 	const dir = mkdtempSync(join(tmpdir(), 'release-'));
 	for (const file of ['package.json', 'package-lock.json', 'CHANGELOG.md'])
 		copyFileSync(join(ROOT, file), join(dir, file));
+	const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+	writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ ...pkg, author }, null, 2)}\n`);
 	for (const name of PACKAGES) {
 		mkdirSync(join(dir, 'packages', name), { recursive: true });
 		copyFileSync(manifest(ROOT, name), manifest(dir, name));
@@ -91,6 +99,21 @@ describe('npm run release -- <version>', () => {
 		expect(release(dir).stderr).toMatch(/usage/);
 		expect(gitOut(dir, 'tag')).toBe('');
 		expect(gitOut(dir, 'log', '--format=%s')).toBe('start');
+	});
+
+	it("refuses while package.json's author e-mail is not a real address, as in this repository until the maintainers set it", () => {
+		const committed = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).author as {
+			name: string;
+			email: string;
+		};
+		for (const author of [committed, { name: 'A Maintainer', email: '' }]) {
+			const placeholder = scratchRepository(author);
+			const run = release(placeholder, '9.0.0');
+			expect(run.status).toBe(1);
+			expect(run.stderr).toMatch(/author e-mail .* is not a real address/);
+			expect(gitOut(placeholder, 'tag')).toBe('');
+			rmSync(placeholder, { recursive: true, force: true });
+		}
 	});
 
 	it('refuses when packages/ does not hold exactly the packages build:packages writes', () => {
